@@ -1,0 +1,67 @@
+#include "gp_matrix.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gp_file.h"
+
+size_t gp_matrix_bytes(size_t rows, size_t cols)
+{
+    if (cols != 0 && rows > (SIZE_MAX - sizeof(gp_matrix)) / sizeof(double) / cols)
+        return 0;
+    return sizeof(gp_matrix) + rows * cols * sizeof(double);
+}
+
+gp_matrix *gp_matrix_init(void *block, size_t rows, size_t cols)
+{
+    gp_matrix *m = block;
+    m->rows = rows;
+    m->cols = cols;
+    m->data = (double *)(m + 1);
+    memset(m->data, 0, rows * cols * sizeof(double));
+    return m;
+}
+
+gp_matrix *gp_matrix_alloc(size_t rows, size_t cols)
+{
+    size_t bytes = gp_matrix_bytes(rows, cols);
+    void *block = bytes ? malloc(bytes) : NULL;
+    return block ? gp_matrix_init(block, rows, cols) : NULL;
+}
+
+void gp_matrix_free(gp_matrix *m)
+{
+    free(m);
+}
+
+void gp_matrix_linspace(gp_matrix *x, double a, double b)
+{
+    size_t n = x->rows * x->cols;
+    for (size_t i = 0; i < n; i++)
+        x->data[i] = n == 1 ? a : a + (b - a) * (double)i / (double)(n - 1);
+    if (n > 1)
+        x->data[n - 1] = b;
+}
+
+size_t gp_matrix_find_nonfinite(const gp_matrix *m)
+{
+    size_t n = m->rows * m->cols;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(m->data[i]))
+            return i;
+    return (size_t)-1;
+}
+
+gp_code gp_matrix_write_tsv(const gp_matrix *m, const char *path, gp_error *err)
+{
+    gp_file file;
+    gp_code rc = gp_file_begin(&file, path, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < m->rows; i++)
+        for (size_t j = 0; j < m->cols; j++)
+            fprintf(file.f, "%.17g%c", GP_AT(m, i, j), j + 1 == m->cols ? '\n' : '\t');
+    return gp_file_commit(&file, err);
+}

@@ -1,0 +1,14 @@
+/* lkernel.h: kernels as Lua values, for the process binding. */
+#ifndef LKERNEL_H
+#define LKERNEL_H
+
+#include "gp_kernel.h"
+#include "lgprior.h"
+
+gp_kernel *lgp_checkkernel(lua_State *L, int arg);
+gp_kernel *lgp_testkernel(lua_State *L, int arg); /* NULL if not a kernel */
+
+/* Push a new Lua kernel value holding a new reference to k. */
+void lgp_pushkernel(lua_State *L, gp_kernel *k);
+
+#endif

@@ -1,0 +1,88 @@
+-- Lua-level tests of the kernel binding: constructors, validation, algebra, tostring.
+local gp = require "gprior"
+local exp, sqrt, pi, asin = math.exp, math.sqrt, math.pi, math.asin
+
+return {
+  ["rbf value at two points"] = function(t)
+    local k = gp.rbf{amplitude = 2, lengthscale = 0.5}
+    t.near(k(0.3, 1.1), 4 * exp(-(0.8 ^ 2) / (2 * 0.25)), 1e-14, "rbf")
+  end,
+  ["ou is d2l's exp(-r/(2l)) and exponential is exp(-r/l)"] = function(t)
+    t.near(gp.ou{lengthscale = 2}(0, 1), exp(-1 / 4), 1e-15, "ou")
+    t.near(gp.exponential{lengthscale = 2}(0, 1), exp(-1 / 2), 1e-15, "exponential")
+    t.truthy(tostring(gp.ou{}):find("ou"), "ou tostring")
+  end,
+  ["linear with offset is 1 + x x'"] = function(t)
+    t.near(gp.linear{offset = 1}(2, -3), 1 - 6, 1e-15, "linear")
+  end,
+  ["nn kernel formula"] = function(t)
+    local k = gp.nn{Sigma = {{1, 0}, {0, 10}}}
+    local function ref(x, y)
+      local sxy, sxx, syy = 1 + 10 * x * y, 1 + 10 * x * x, 1 + 10 * y * y
+      return 2 / pi * asin(2 * sxy / sqrt((1 + 2 * sxx) * (1 + 2 * syy)))
+    end
+    t.near(k(0.5, -1.5), ref(0.5, -1.5), 1e-14, "nn")
+  end,
+  ["2-D points and ARD"] = function(t)
+    local k = gp.rbf{lengthscale = {1, 2}}
+    t.near(k({0, 0}, {1, 2}), exp(-(1 + 1) / 2), 1e-15, "ard")
+  end,
+  ["gram is symmetric with the right shape"] = function(t)
+    local x = gp.linspace(0, 1, 4)
+    local K = gp.matern52{}:gram(x)
+    t.eq(K:rows(), 4, "rows")
+    t.eq(K:get(1, 3), K:get(3, 1), "symmetric")
+    local C = gp.rbf{}:gram(x, gp.linspace(0, 1, 3))
+    t.eq(C:cols(), 3, "cross-covariance cols")
+  end,
+  ["bad parameters name the parameter and value"] = function(t)
+    t.raises(function() gp.rbf{lengthscale = -1} end, "lengthscale.*%-1")
+    t.raises(function() gp.rbf{lengthscale = 0 / 0} end, "lengthscale")
+    t.raises(function() gp.periodic{period = 0} end, "period")
+    t.raises(function() gp.rq{alpha = -2} end, "alpha")
+    t.raises(function() gp.linear{variance = -1} end, "variance")
+    t.raises(function() gp.polynomial{degree = 0} end, "degree")
+    t.raises(function() gp.white{variance = -1} end, "variance")
+    t.raises(function() gp.rbf{lengthscal = 1} end, "unknown option 'lengthscal'")
+    t.raises(function() gp.rbf{lengthscale = "a"} end, "lengthscale")
+    t.raises(function() gp.rbf(5) end, "table of options")
+  end,
+  ["dimension mismatches are errors"] = function(t)
+    t.raises(function() gp.rbf{lengthscale = {1, 2}}:gram(gp.linspace(0, 1, 3)) end, "lengthscale")
+    t.raises(function() gp.rbf{}:gram(gp.linspace(0, 1, 3), gp.matrix{{1, 2}}) end, "dimension")
+    t.raises(function() gp.brownian{}:gram(gp.linspace(-1, 1, 3)) end, "brownian: inputs must be >= 0.*%-1")
+    t.raises(function() gp.rbf{}:gram(gp.matrix{0, 0 / 0}) end, "finite")
+  end,
+  ["algebra values"] = function(t)
+    local a, b = gp.rbf{}, gp.linear{}
+    local x, y = 0.4, 1.3
+    t.near((a + b)(x, y), a(x, y) + b(x, y), 1e-15, "sum")
+    t.near((a * b)(x, y), a(x, y) * b(x, y), 1e-15, "product")
+    t.near((3 * a)(x, y), 3 * a(x, y), 1e-15, "c * k")
+    t.near((a * 3)(x, y), 3 * a(x, y), 1e-15, "k * c")
+    t.near((2 + a)(x, y), 2 + a(x, y), 1e-15, "number + k")
+    local sq = function(v) return v * v end
+    t.near((sq * a)(x, y), x * x * y * y * a(x, y), 1e-14, "function warp")
+    t.near(a:warp(gp.poly{0, 0, 1})(x, y), x * x * y * y * a(x, y), 1e-14, "poly warp")
+    t.near(a:stretch(2)(x, y), a(2 * x, 2 * y), 1e-15, "stretch")
+    t.near(b:shift(1)(x, y), b(x - 1, y - 1), 1e-15, "shift")
+    t.near(a:select{2}({9, x}, {7, y}), a(x, y), 1e-15, "select")
+  end,
+  ["algebra misuse"] = function(t)
+    t.raises(function() return -2 * gp.rbf{} end, "c must be.*>= 0")
+    t.raises(function() return gp.rbf{} - gp.rbf{} end, "cannot subtract kernels")
+    t.raises(function() return gp.rbf{} + "x" end, "cannot add a kernel and a string")
+    t.raises(function() return gp.rbf{} * {} end, "cannot multiply a kernel and a table")
+    t.raises(function() gp.rbf{}:warp(function() return 0 / 0 end):gram(gp.linspace(0, 1, 2)) end, "finite")
+    t.raises(function() gp.rbf{}:warp(function() error("inner") end):gram(gp.linspace(0, 1, 2)) end, "inner")
+  end,
+  ["tostring prints the whole expression"] = function(t)
+    local k = gp.rbf{lengthscale = 1, amplitude = 1} + 0.5 * gp.linear{}
+    t.eq(tostring(k), "rbf(amplitude=1, lengthscale=1) + 0.5 * linear(variance=1, offset=0)", "tostring")
+  end,
+  ["poly is callable and printable"] = function(t)
+    local p = gp.poly{1, 0, 2}
+    t.eq(p(3), 19, "1 + 2 x^2 at 3")
+    t.truthy(tostring(p):find("poly"), tostring(p))
+  end,
+}

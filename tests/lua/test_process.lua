@@ -1,0 +1,77 @@
+-- Lua-level tests of processes and sampling.
+local gp = require "gprior"
+
+-- Empirical mean and covariance of the columns of S (n x N) at rows i, j.
+local function moments(S, i, j)
+  local N = S:cols()
+  local mi, mj = 0, 0
+  for c = 1, N do mi = mi + S:get(i, c); mj = mj + S:get(j, c) end
+  mi, mj = mi / N, mj / N
+  local cij = 0
+  for c = 1, N do cij = cij + (S:get(i, c) - mi) * (S:get(j, c) - mj) end
+  return mi, mj, cij / (N - 1)
+end
+
+return {
+  ["mean, var, sd, cov"] = function(t)
+    local f = gp.GP{kernel = gp.rbf{amplitude = 2}, mean = function(x) return 3 * x end}
+    local x = gp.linspace(0, 1, 3)
+    t.eq(f:mean(x)[3], 3, "mean"); t.near(f:var(x)[2], 4, 1e-15, "var")
+    t.near(f:sd(x)[1], 2, 1e-15, "sd"); t.near(f:cov(x):get(1, 3), 4 * math.exp(-0.5), 1e-14, "cov")
+    t.eq(gp.GP{kernel = gp.rbf{}, mean = gp.poly{1, 1}}:mean(x)[3], 2, "poly mean")
+    t.eq(gp.GP{kernel = gp.rbf{}, mean = 2.5}:mean(x)[2], 2.5, "constant mean")
+  end,
+  ["tostring names mean and kernel"] = function(t)
+    t.eq(tostring(gp.GP{kernel = gp.rbf{}}), "GP(mean=0, kernel=rbf(amplitude=1, lengthscale=1))", "tostring")
+  end,
+  ["the linear kernel takes the rank-aware path with rank 2"] = function(t)
+    local S, info = gp.GP{kernel = gp.linear{offset = 1}}:sample(gp.linspace(-5, 5, 50), {n = 3})
+    t.eq(info.method, "pivoted-cholesky", "method"); t.eq(info.rank, 2, "rank"); t.eq(info.n, 50, "n")
+    t.eq(S:cols(), 3, "samples"); t.truthy(tostring(info):find("rank 2 of 50"), tostring(info))
+  end,
+  ["an RBF on few points takes plain Cholesky"] = function(t)
+    local _, info = gp.GP{kernel = gp.rbf{lengthscale = 0.1}}:sample(gp.linspace(0, 1, 5))
+    t.eq(info.method, "cholesky", "method"); t.eq(info.rank, 5, "rank"); t.eq(info.jitter, 0, "jitter")
+  end,
+  ["seed option: same seed same bits, the global stream is untouched"] = function(t)
+    local f, x = gp.GP{kernel = gp.ou{}}, gp.linspace(0, 1, 4)
+    local a = f:sample(x, {seed = 11, n = 2})
+    local b = f:sample(x, {seed = 11, n = 2})
+    local c = f:sample(x, {seed = 12, n = 2})
+    for i = 1, 4 do t.eq(a:get(i, 2), b:get(i, 2), "same seed") end
+    t.truthy(a:get(1, 1) ~= c:get(1, 1), "different seed")
+    gp.seed(5); local g1 = f:sample(x)
+    gp.seed(5); f:sample(x, {seed = 99}); local g2 = f:sample(x)
+    t.eq(g1[1], g2[1], "seeded draw does not advance the global generator")
+    t.eq(gp.seed(), 5, "gp.seed() reports the seed")
+  end,
+  ["empirical moments of the warped kernel x^2 k"] = function(t)
+    -- Var g(x) = x^4 k(x, x); with N draws the sample covariance has
+    -- standard error sqrt((K_ij^2 + K_ii K_jj) / N); tolerance 5 SE.
+    local k = gp.rbf{} * gp.poly{0, 0, 1}
+    local x = gp.matrix{0.5, 1.5}
+    local N = 20000
+    local S = gp.GP{kernel = k, mean = 1}:sample(x, {n = N, seed = 3})
+    local K = k:gram(x)
+    local m1, _, c12 = moments(S, 1, 2)
+    t.near(m1, 1, 5 * math.sqrt(K:get(1, 1) / N), "mean")
+    local se = math.sqrt((K:get(1, 2) ^ 2 + K:get(1, 1) * K:get(2, 2)) / N)
+    t.near(c12, K:get(1, 2), 5 * se, "covariance")
+  end,
+  ["mvn_sample and an indefinite covariance"] = function(t)
+    local S, info = gp.mvn_sample({0, 0}, {{1, 0.5}, {0.5, 1}}, {n = 4})
+    t.eq(S:cols(), 4, "cols"); t.eq(info.method, "cholesky", "method")
+    t.raises(function() gp.mvn_sample({0, 0}, {{1, 2}, {2, 1}}) end, "not positive semi%-definite")
+    t.raises(function() gp.mvn_sample({0, 0}, {{1, 0}}) end, "covariance is 1 x 2")
+  end,
+  ["bad sample input"] = function(t)
+    local f = gp.GP{kernel = gp.rbf{}}
+    t.raises(function() f:sample(gp.linspace(0, 1, 3), {n = 0}) end, "'n' must be >= 1")
+    t.raises(function() f:sample(gp.linspace(0, 1, 3), {jitter = -1}) end, "jitter")
+    t.raises(function() f:sample(gp.linspace(0, 1, 3), {count = 2}) end, "unknown option 'count'")
+    t.raises(function() f:sample({}) end, "empty")
+    t.raises(function() f:sample("x") end, "matrix or table")
+    t.raises(function() gp.GP{} end, "'kernel' must be a kernel")
+    t.raises(function() gp.GP{kernel = gp.rbf{}, mean = "zero"} end, "'mean' must be")
+  end,
+}
