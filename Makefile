@@ -33,10 +33,12 @@ LDFLAGS   += $(SANFLAGS)
 
 # ---- files --------------------------------------------------------------------
 CORE_SRC  := $(wildcard src/gp_*.c)
-BIND_SRC  := $(filter-out src/main.c,$(wildcard src/l*.c))
+BIND_SRC  := $(wildcard src/l*.c)
+HOST_SRC  := src/main.c $(wildcard src/batch*.c)
 LUA_LIB   := $(wildcard lua/gprior/*.lua)
 CORE_OBJ  := $(CORE_SRC:src/%.c=$(BUILD)/%.o)
 BIND_OBJ  := $(BIND_SRC:src/%.c=$(BUILD)/%.o)
+HOST_OBJ  := $(HOST_SRC:src/%.c=$(BUILD)/%.o)
 TEST_SRC  := $(wildcard tests/c/test_*.c)
 TESTS     := $(TEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
 BIN       := $(if $(SANITIZER),$(BUILD)/gprior,gprior)
@@ -82,7 +84,7 @@ $(BUILD)/lgprior.o: $(BUILD)/lualib.inc
 $(BUILD)/libgpcore.a: $(CORE_OBJ)
 	$(AR) rcs $@ $^
 
-$(BIN): $(BUILD)/main.o $(BIND_OBJ) $(BUILD)/libgpcore.a
+$(BIN): $(HOST_OBJ) $(BIND_OBJ) $(BUILD)/libgpcore.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -Wl,-E
 
 $(MODULE): $(BIND_OBJ) $(BUILD)/libgpcore.a

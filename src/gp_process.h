@@ -1,8 +1,22 @@
-/* gp_process.h: a Gaussian process f ~ GP(m, k): a mean function and a kernel.
+/* gp_process.h: Gaussian processes and what independent ones combine into.
  *
- * For inputs X (n x d), (f(x_1), ..., f(x_n)) ~ N(mu, K) with mu_i = m(x_i)
- * and K_ij = k(x_i, x_j). This file turns that into the vectors, matrices and
- * draws a script asks for. */
+ * A leaf is f ~ GP(m, k): for inputs X (n x d), (f(x_1), ..., f(x_n)) ~ N(mu, K)
+ * with mu_i = m(x_i), K_ij = k(x_i, x_j). Distinct leaves are independent.
+ * Expressions over leaves are immutable, reference-counted trees:
+ *   sum      u = a + b
+ *   scale    u = c a            (any real c)
+ *   warp     u = w(x) a(x)      (w deterministic: a gp_func)
+ *   offset   u = a(x) + w(x)    (adds a deterministic function to the mean)
+ *   product  u = a b            (a, b over disjoint sets of leaves: independent)
+ * Sums, scalings, warps and offsets of leaves are Gaussian processes, even when
+ * a leaf appears more than once (f + f = 2 f has kernel 4 k). A product is not
+ * Gaussian (its marginals are products of Gaussians) but its moments are exact:
+ *   E[a b] = m_a m_b,  E[u(x) u(x')] = E[a a'] E[b b'] with E[a a'] = C_a + m_a m_a',
+ *   so Cov(u) = C_a C_b + m_a m_a' C_b + m_b m_b' C_a   (CHAPTER.md, exercise 5).
+ * Covariances are bilinear, so expressions are expanded into "atoms" (leaves
+ * and products) with coefficients; two atoms that share a leaf must be the same
+ * atom, otherwise the needed higher moments are not supported and the
+ * constructor says so. */
 #ifndef GP_PROCESS_H
 #define GP_PROCESS_H
 
@@ -13,26 +27,48 @@
 
 typedef struct gp_process gp_process;
 
-/* A new process holding references to mean and kernel; NULL on error. */
+/* A leaf GP(mean, kernel) holding references to both; NULL on error. */
 gp_process *gp_process_new(gp_func *mean, gp_kernel *kernel, gp_error *err);
+
+/* Combinations (each takes new references to its operands). */
+gp_process *gp_process_sum(gp_process *a, gp_process *b, gp_error *err);
+gp_process *gp_process_scale(double c, gp_process *a, gp_error *err);
+gp_process *gp_process_warp(gp_func *w, gp_process *a, gp_error *err);
+gp_process *gp_process_offset(gp_process *a, gp_func *w, gp_error *err);
+gp_process *gp_process_product(gp_process *a, gp_process *b, gp_error *err);
+
 gp_process *gp_process_retain(gp_process *p);
 void gp_process_release(gp_process *p); /* NULL is fine */
 
+/* 1 for leaves and their sums, scalings, warps and offsets; 0 if a product is involved. */
+int gp_process_is_gaussian(const gp_process *p);
+
+/* For a leaf: its kernel and mean; NULL for a combination. */
 const gp_kernel *gp_process_kernel(const gp_process *p);
 const gp_func *gp_process_mean(const gp_process *p);
 
-/* mu[i] = m(x_i); var[i] = k(x_i, x_i) (n values each). */
+/* mu[i] = E u(x_i); var[i] = Var u(x_i) (n values each); K = Cov(u(X), u(Y))
+ * (n x m, preallocated; Y == NULL means Y = X). Exact, for every expression. */
 gp_code gp_process_mean_at(const gp_process *p, const gp_matrix *X, double *mu, gp_error *err);
 gp_code gp_process_var_at(const gp_process *p, const gp_matrix *X, double *var, gp_error *err);
+gp_code gp_process_cov(const gp_process *p, const gp_matrix *X, const gp_matrix *Y, gp_matrix *K,
+                       gp_error *err);
 
-/* ns draws of (f(x_1), ..., f(x_n)) as the columns of out (n x ns,
- * preallocated), through gp_mvn_factor/gp_mvn_draw; one n x n matrix is
- * allocated for K and factored in place. jitter_rel as in gp_mvn_factor.
- * info (may be NULL) receives the factor's description (method, jitter, rank). */
-gp_code gp_process_sample(const gp_process *p, const gp_matrix *X, double jitter_rel,
-                          gp_rng *rng, gp_matrix *out, gp_factor *info, gp_error *err);
+/* Joint draws. The leaves of ps[0..np-1] are collected (each once, in
+ * depth-first order of first appearance); each leaf is drawn ns times at X
+ * with gp_mvn_factor/gp_mvn_draw (its own n x n matrix, factored in place,
+ * freed before the next leaf); then each ps[i] is evaluated from those same
+ * draws into outs[i] (n x ns, preallocated). So f, g and u = f + 2 g drawn
+ * together are consistent sample by sample.
+ * infos (may be NULL) receives one gp_factor per leaf (L and piv cleared),
+ * at most max_infos of them; *nleaves (may be NULL) receives the leaf count. */
+gp_code gp_process_sample_joint(gp_process *const *ps, size_t np, const gp_matrix *X,
+                                double jitter_rel, gp_rng *rng, gp_matrix *const *outs,
+                                gp_factor *infos, size_t max_infos, size_t *nleaves,
+                                gp_error *err);
 
-/* "GP(mean=0, kernel=rbf(amplitude=1, lengthscale=1))" (snprintf semantics). */
+/* The expression, e.g. "GP(mean=0, kernel=rbf(amplitude=1, lengthscale=1))",
+ * "f1 + 2 * f2" style with each leaf written out (snprintf semantics). */
 size_t gp_process_describe(const gp_process *p, char *buf, size_t cap);
 
 #endif

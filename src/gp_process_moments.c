@@ -1,0 +1,257 @@
+/* gp_process_moments.c: exact means and covariances of process expressions.
+ *
+ * Covariance is bilinear: an expression u = sum_s alpha_s(x) A_s(x) + (deterministic)
+ * over atoms A_s (leaves and products) has
+ *   Cov(u(x), u(x')) = sum_A alpha_A(x) C_A(x, x') alpha_A(x'),
+ * where alpha_A sums the coefficients of the terms on atom A, and distinct atoms
+ * are independent (gp_process.c refuses expressions where they are not). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gp_process_impl.h"
+
+/* An output of n x m doubles (column-major), or of n doubles (the diagonal). */
+typedef struct moments_out {
+    double *v;
+    size_t n, m;
+    int diag;
+} moments_out;
+
+static size_t out_size(const moments_out *o)
+{
+    return o->diag ? o->n : o->n * o->m;
+}
+
+static gp_code nomem(gp_error *err)
+{
+    return gp_error_set(err, GP_ERR_NOMEM, "process moments: out of memory");
+}
+
+gp_code gp_process_mean_at(const gp_process *p, const gp_matrix *X, double *mu, gp_error *err)
+{
+    size_t n = X->rows;
+    switch (p->type) {
+    case PROC_LEAF:
+        return gp_func_eval_rows(p->mean, X, mu, err);
+    case PROC_SCALE: {
+        gp_code rc = gp_process_mean_at(p->a, X, mu, err);
+        for (size_t i = 0; !rc && i < n; i++)
+            mu[i] *= p->c;
+        return rc;
+    }
+    default: break;
+    }
+    /* Two vectors: the first child's mean in mu, the other part in tmp. */
+    double *tmp = malloc(n * sizeof *tmp);
+    if (!tmp)
+        return nomem(err);
+    gp_code rc = gp_process_mean_at(p->a, X, mu, err);
+    if (!rc) {
+        if (p->type == PROC_SUM || p->type == PROC_PRODUCT)
+            rc = gp_process_mean_at(p->b, X, tmp, err);
+        else
+            rc = gp_func_eval_rows(p->fn, X, tmp, err);
+    }
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (p->type == PROC_SUM || p->type == PROC_OFFSET)
+            mu[i] += tmp[i];
+        else
+            mu[i] *= tmp[i]; /* warp: w m; product of independent factors: m_a m_b */
+    }
+    free(tmp);
+    return rc;
+}
+
+/* ---- expansion into atoms ------------------------------------------------------ */
+
+typedef struct atom_terms {
+    const gp_process *atom[64];
+    double *coef_x[64]; /* summed coefficients over the rows of X */
+    double *coef_y[64]; /* ... and of Y (NULL when Y is X) */
+    size_t count;
+} atom_terms;
+
+static void free_terms(atom_terms *t)
+{
+    for (size_t i = 0; i < t->count; i++) {
+        free(t->coef_x[i]);
+        free(t->coef_y[i]);
+    }
+    t->count = 0;
+}
+
+/* Add coef (n values) to the coefficients of atom; which: 0 for X, 1 for Y. */
+static gp_code add_term(atom_terms *t, const gp_process *atom, const double *coef, size_t n,
+                        int which, gp_error *err)
+{
+    size_t i = 0;
+    while (i < t->count && t->atom[i] != atom)
+        i++;
+    if (i == t->count) {
+        if (t->count == sizeof t->atom / sizeof t->atom[0])
+            return gp_error_set(err, GP_ERR_ARG, "process moments: more than 64 distinct terms");
+        t->atom[i] = atom;
+        t->coef_x[i] = t->coef_y[i] = NULL;
+        t->count++;
+    }
+    double **slot = which ? &t->coef_y[i] : &t->coef_x[i];
+    if (!*slot && !(*slot = calloc(n, sizeof **slot)))
+        return nomem(err);
+    for (size_t k = 0; k < n; k++)
+        (*slot)[k] += coef[k];
+    return GP_OK;
+}
+
+static gp_code expand(const gp_process *p, const gp_matrix *X, const double *coef,
+                      atom_terms *t, int which, gp_error *err)
+{
+    size_t n = X->rows;
+    switch (p->type) {
+    case PROC_LEAF:
+    case PROC_PRODUCT:
+        return add_term(t, p, coef, n, which, err);
+    case PROC_SUM: {
+        gp_code rc = expand(p->a, X, coef, t, which, err);
+        return rc ? rc : expand(p->b, X, coef, t, which, err);
+    }
+    case PROC_OFFSET:
+        return expand(p->a, X, coef, t, which, err);
+    case PROC_SCALE:
+    case PROC_WARP: {
+        double *c = malloc(n * sizeof *c);
+        if (!c)
+            return nomem(err);
+        gp_code rc = GP_OK;
+        if (p->type == PROC_WARP)
+            rc = gp_func_eval_rows(p->fn, X, c, err);
+        for (size_t i = 0; !rc && i < n; i++)
+            c[i] = coef[i] * (p->type == PROC_WARP ? c[i] : p->c);
+        if (!rc)
+            rc = expand(p->a, X, c, t, which, err);
+        free(c);
+        return rc;
+    }
+    }
+    return GP_OK;
+}
+
+/* ---- covariance of one atom ----------------------------------------------------- */
+
+static gp_code cov_expr(const gp_process *p, const gp_matrix *X, const gp_matrix *Y,
+                        moments_out *o, gp_error *err);
+
+static gp_code cov_leaf(const gp_process *p, const gp_matrix *X, const gp_matrix *Y,
+                        moments_out *o, gp_error *err)
+{
+    if (o->diag)
+        return gp_kernel_diag(p->kernel, X, o->v, err);
+    gp_matrix K = {o->n, o->m, o->v};
+    return gp_kernel_gram(p->kernel, X, Y, &K, err);
+}
+
+/* u = a b, a and b independent: Cov(u) = M_a o M_b - m_u m_u', where
+ * M = Cov + m m' is the second moment and o the element-wise product. */
+static gp_code cov_product(const gp_process *p, const gp_matrix *X, const gp_matrix *Y,
+                           moments_out *o, gp_error *err)
+{
+    const gp_matrix *Yr = Y ? Y : X;
+    size_t n = o->n, m = o->diag ? o->n : o->m, size = out_size(o);
+    double *mb = malloc(size * sizeof *mb);
+    double *means = malloc(2 * (n + m) * sizeof *means); /* m_a(X) m_b(X) m_a(Y) m_b(Y) */
+    gp_code rc = (!mb || !means) ? nomem(err) : GP_OK;
+    moments_out ob = {mb, o->n, o->m, o->diag};
+    if (!rc)
+        rc = cov_expr(p->a, X, Y, o, err);
+    if (!rc)
+        rc = cov_expr(p->b, X, Y, &ob, err);
+    double *max = means, *mbx = means + n, *may = means + 2 * n, *mby = means + 2 * n + m;
+    if (!rc)
+        rc = gp_process_mean_at(p->a, X, max, err);
+    if (!rc)
+        rc = gp_process_mean_at(p->b, X, mbx, err);
+    if (!rc)
+        rc = gp_process_mean_at(p->a, Yr, may, err);
+    if (!rc)
+        rc = gp_process_mean_at(p->b, Yr, mby, err);
+    for (size_t j = 0; !rc && j < (o->diag ? 1 : m); j++)
+        for (size_t i = 0; i < n; i++) {
+            size_t jj = o->diag ? i : j, k = o->diag ? i : j * n + i;
+            double Ma = o->v[k] + max[i] * may[jj], Mb = mb[k] + mbx[i] * mby[jj];
+            o->v[k] = Ma * Mb - max[i] * mbx[i] * may[jj] * mby[jj];
+        }
+    free(mb);
+    free(means);
+    return rc;
+}
+
+/* Cov(u(X), u(Y)) for any expression (Y NULL: Y = X). */
+static gp_code cov_expr(const gp_process *p, const gp_matrix *X, const gp_matrix *Y,
+                        moments_out *o, gp_error *err)
+{
+    if (p->type == PROC_LEAF)
+        return cov_leaf(p, X, Y, o, err);
+    if (p->type == PROC_PRODUCT)
+        return cov_product(p, X, Y, o, err);
+
+    size_t n = o->n, m = o->diag ? o->n : o->m, size = out_size(o);
+    const gp_matrix *Yr = Y ? Y : X;
+    atom_terms t = {.count = 0};
+    double *ones = malloc((n > m ? n : m) * sizeof *ones);
+    double *c = malloc(size * sizeof *c);
+    gp_code rc = (!ones || !c) ? nomem(err) : GP_OK;
+    for (size_t i = 0; !rc && i < (n > m ? n : m); i++)
+        ones[i] = 1.0;
+    if (!rc)
+        rc = expand(p, X, ones, &t, 0, err);
+    if (!rc && Y && !o->diag)
+        rc = expand(p, Yr, ones, &t, 1, err);
+    memset(o->v, 0, size * sizeof *o->v);
+    for (size_t a = 0; !rc && a < t.count; a++) {
+        const double *cx = t.coef_x[a], *cy = Y && !o->diag ? t.coef_y[a] : cx;
+        moments_out oc = {c, o->n, o->m, o->diag};
+        rc = cov_expr(t.atom[a], X, Y, &oc, err);
+        for (size_t j = 0; !rc && j < (o->diag ? 1 : m); j++)
+            for (size_t i = 0; i < n; i++) {
+                size_t k = o->diag ? i : j * n + i;
+                o->v[k] += cx[i] * c[k] * cy[o->diag ? i : j];
+            }
+    }
+    free_terms(&t);
+    free(ones);
+    free(c);
+    return rc;
+}
+
+static gp_code check_inputs(const gp_matrix *X, const gp_matrix *Y, gp_error *err)
+{
+    if (X->rows == 0 || X->cols == 0)
+        return gp_error_set(err, GP_ERR_DIM, "process: no input points (x is empty)");
+    if (Y && Y->cols != X->cols)
+        return gp_error_set(err, GP_ERR_DIM,
+                            "process: inputs have different dimensions (%zu and %zu)", X->cols,
+                            Y->cols);
+    return GP_OK;
+}
+
+gp_code gp_process_cov(const gp_process *p, const gp_matrix *X, const gp_matrix *Y, gp_matrix *K,
+                       gp_error *err)
+{
+    gp_code rc = check_inputs(X, Y, err);
+    if (rc)
+        return rc;
+    size_t m = Y ? Y->rows : X->rows;
+    if (K->rows != X->rows || K->cols != m)
+        return gp_error_set(err, GP_ERR_DIM, "process covariance: output is %zu x %zu, need %zu x %zu",
+                            K->rows, K->cols, X->rows, m);
+    moments_out o = {K->data, X->rows, m, 0};
+    return cov_expr(p, X, Y, &o, err);
+}
+
+gp_code gp_process_var_at(const gp_process *p, const gp_matrix *X, double *var, gp_error *err)
+{
+    gp_code rc = check_inputs(X, NULL, err);
+    if (rc)
+        return rc;
+    moments_out o = {var, X->rows, 1, 1};
+    return cov_expr(p, X, NULL, &o, err);
+}
