@@ -243,5 +243,6 @@ int luaopen_gprior(lua_State *L)
     lgp_open_kernel(L);
     lgp_open_process(L);
     lgp_open_figure(L);
+    lgp_open_stats(L);
     return 1;
 }
