@@ -8,6 +8,7 @@
  *   S, info = gp.mvn_sample(mu, K, {n = 5})
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "gp_process.h"
@@ -369,8 +370,10 @@ static int info_tostring(lua_State *L)
     lua_getfield(L, 1, "rank");
     lua_getfield(L, 1, "n");
     lua_getfield(L, 1, "jitter");
+    char jitter[32];
+    snprintf(jitter, sizeof jitter, "%g", lua_tonumber(L, 6));
     lua_pushfstring(L, "%s, rank %s of %s, jitter %s", lua_tostring(L, 3), lua_tostring(L, 4),
-                    lua_tostring(L, 5), lua_tostring(L, 6));
+                    lua_tostring(L, 5), jitter);
     return 1;
 }
 
