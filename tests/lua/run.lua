@@ -36,12 +36,12 @@ function t.raises(fn, pattern, msg)
   return err
 end
 
-local tmp_count = 0
+local tmpdirs = {}
 function t.tmpdir()
-  tmp_count = tmp_count + 1
   local base = os.getenv("TMPDIR") or "/tmp"
-  local dir = string.format("%s/gprior-test-%d-%d-%d", base, os.time(), math.random(1 << 30), tmp_count)
+  local dir = string.format("%s/gprior-test-%d-%d-%d", base, os.time(), math.random(1 << 30), #tmpdirs + 1)
   assert(os.execute("mkdir -p '" .. dir .. "'"))
+  tmpdirs[#tmpdirs + 1] = dir
   return dir
 end
 
@@ -83,6 +83,9 @@ for _, file in ipairs(files) do
       end
     end
   end
+end
+for _, dir in ipairs(tmpdirs) do
+  os.execute("chmod -R u+rwx '" .. dir .. "' 2>/dev/null; rm -rf '" .. dir .. "'")
 end
 print(string.format("lua: %d passed, %d failed", passed, failed))
 if failed > 0 then os.exit(1) end

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Every chapter script runs and passes its own checks (GPRIOR_QUICK: fewer
+# Monte-Carlo draws), and writes at least one figure with its .gp beside it.
+# Ends "chapter: N passed, N failed".
+set -u
+G=${GPRIOR:-./gprior}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+for s in lua/chapter/*.lua; do
+    name=$(basename "$s" .lua)
+    out="$tmp/$name"
+    start=$(date +%s)
+    if GPRIOR_QUICK=1 "$G" run "$s" --out "$out" >"$tmp/$name.log" 2>&1 &&
+        ls "$out"/*.gp >/dev/null 2>&1 && ! grep -q "^FAIL" "$tmp/$name.log"; then
+        passed=$((passed + 1))
+        echo "ok   $name ($(($(date +%s) - start))s)"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name"
+        cat "$tmp/$name.log"
+    fi
+done
+echo "chapter: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

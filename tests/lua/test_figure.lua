@@ -1,0 +1,197 @@
+-- Lua-level tests of figures (gp.figure and its methods).
+local gp = require "gprior"
+
+local function files(t, dir)
+  return table.concat(t.ls(dir), " ")
+end
+
+local function read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+-- A figure with every kind of layer.
+local function full_figure(title)
+  local x = gp.linspace(-1, 1, 20)
+  local Y = gp.randn(20, 3)
+  local sd = gp.matrix(20, 1, 0.5)
+  local fig = gp.figure{title = title, xlabel = "x", ylabel = "f(x)"}
+  fig:band(x, gp.matrix(20, 1, 0), sd, 2, {title = "band"})
+     :lines(x, Y, {title = "samples"})
+     :line(x, gp.matrix(20, 1, 0), {title = "mean"})
+     :panel{title = "more", legend = "bottom right"}
+     :points(x, Y, nil)
+  return fig
+end
+
+return {
+  ["figure is chainable and tostring counts panels and layers"] = function(t)
+    local fig = gp.figure{}
+    t.eq(tostring(fig), "figure(0 panels, 0 layers)", "empty")
+    local x = {1, 2, 3}
+    t.eq(fig:lines(x, {1, 4, 9}), fig, "lines returns the figure")
+    t.eq(tostring(fig), "figure(1 panel, 1 layer)", "one")
+    fig:line(x, {0, 0, 0}):panel{title = "b"}:points(x, x):fill(x, {0, 0, 0}, {1, 1, 1})
+    t.eq(tostring(fig), "figure(2 panels, 4 layers)", "two panels")
+    t.eq(tostring(full_figure()), "figure(2 panels, 4 layers)", "full")
+  end,
+
+  ["lines length mismatch is an error naming both lengths"] = function(t)
+    local fig = gp.figure{}
+    t.raises(function() fig:lines(gp.linspace(0, 1, 50), gp.randn(40, 3)) end,
+             "lines: Y has 40 rows but x has 50")
+    t.raises(function() fig:line({1, 2, 3}, {1, 2}) end, "line: y has 2 rows but x has 3")
+    t.raises(function() fig:band({1, 2}, {0, 0}, {1, 1, 1}) end, "band: sd has 3 values but x has 2")
+    t.raises(function() fig:points({1, 2}, gp.randn(3, 2)) end, "points: y has 3 rows but x has 2")
+    t.raises(function() fig:line({1, 2}, gp.randn(2, 2)) end, "line: y must be a vector")
+    t.eq(tostring(fig), "figure(0 panels, 0 layers)", "nothing was added")
+  end,
+
+  ["non-finite data is an error naming the argument"] = function(t)
+    local fig = gp.figure{}
+    local Y = gp.randn(3, 2)
+    Y = gp.matrix{{1, 2}, {3, 0 / 0}, {5, 6}}
+    t.raises(function() fig:lines({1, 2, 3}, Y) end, "lines: Y%(2, 2%) is %-?nan")
+    t.raises(function() fig:line({1, math.huge, 3}, {1, 2, 3}) end, "line: x%[2%] is inf")
+    t.raises(function() fig:histogram({1, -math.huge}) end, "histogram: v%[2%] is %-inf")
+  end,
+
+  ["wrong argument types are argument errors"] = function(t)
+    local fig = gp.figure{}
+    t.raises(function() fig:lines("abc", {1}) end, "bad argument #1 to 'lines'")
+    t.raises(function() fig:heatmap(42) end, "bad argument #1 to 'heatmap'")
+    t.raises(function() fig:lines({1}, {1}, "red") end, "bad argument #3 to 'lines'")
+    t.raises(function() fig.lines({}, {1}, {1}) end, "figure expected")
+    t.raises(function() fig:save() end, "bad argument #1 to 'save'")
+  end,
+
+  ["unknown and mistyped options are errors"] = function(t)
+    local fig = gp.figure{}
+    t.raises(function() gp.figure{titel = "x"} end, "figure: unknown option 'titel'")
+    t.raises(function() fig:lines({1, 2}, {1, 2}, {colour = "red"}) end,
+             "lines: unknown option 'colour'")
+    t.raises(function() fig:lines({1, 2}, {1, 2}, {title = 5}) end,
+             "bad option 'title' %(string expected, got number%)")
+    t.raises(function() fig:lines({1, 2}, {1, 2}, {width = "thick"}) end, "bad option 'width'")
+    t.raises(function() gp.figure{logx = 1} end, "bad option 'logx' %(boolean expected")
+    t.raises(function() gp.figure{xrange = {1}} end, "bad option 'xrange'")
+    t.raises(function() gp.figure{xrange = {2, 1}} end, "xrange must be two finite numbers min < max")
+    t.raises(function() gp.figure{size = {0, 10}} end, "size must be")
+    t.raises(function() gp.figure{legend = "middle"} end, "unknown legend 'middle'")
+    t.raises(function() fig:lines({1, 2}, {1, 2}, {color = "rouge"}) end, "unknown color 'rouge'")
+    t.raises(function() fig:lines({1, 2}, {1, 2}, {dash = "wavy"}) end, "unknown dash 'wavy'")
+    t.raises(function() fig:lines({1, 2}, {1, 2}, {dash = 9}) end, "dash must be 0")
+    t.raises(function() fig:lines({1, 2}, {1, 2}, {alpha = 0}) end, "alpha must be in %(0, 1%]")
+    t.raises(function() fig:histogram({1, 2}, {bins = 0}) end, "bins must be")
+    t.raises(function() fig:heatmap(gp.randn(3, 3), {palette = "jet"}) end, "unknown palette 'jet'")
+    t.raises(function() fig:heatmap(gp.randn(3, 3), {x = "a"}) end, "bad option 'x'")
+    t.raises(function() fig:heatmap(gp.randn(3, 3), {x = {1, 2}}) end,
+             "heatmap: x has 2 values but Z has 3 columns")
+    t.raises(function() fig:band({1, 2}, {0, 0}, {-1, 1}) end, "band: sd%[1%] is negative")
+  end,
+
+  ["control characters in strings are rejected with the string named"] = function(t)
+    local fig = gp.figure{}
+    t.raises(function() gp.figure{title = "two\nlines"} end, "figure title contains a newline")
+    t.raises(function() fig:panel{xlabel = "a\tb"} end, "xlabel contains a tab")
+    t.raises(function() fig:lines({1, 2}, {1, 2}, {title = "x\0y"}) end, "zero byte")
+    t.raises(function() fig:line({1, 2}, {1, 2}, {title = "bad \255"}) end, "not valid UTF%-8")
+  end,
+
+  ["colors, dashes and all layer kinds are accepted"] = function(t)
+    local x = gp.linspace(0, 1, 10)
+    local fig = gp.figure{legend = false, logy = true, enhanced = true, size = {640, 400}}
+    fig:lines(x, gp.matrix(10, 2, 1), {color = "#1A2b3C", width = 2, dash = "dashed", alpha = 0.5})
+       :line(x, gp.matrix(10, 1, 2), {color = "C3", dash = 2})
+       :points(x, gp.matrix(10, 1, 3), {size = 1.5, color = "orange"})
+       :panel{logy = false}
+       :heatmap(gp.randn(4, 5), {x = gp.linspace(0, 1, 5), y = {10, 20, 30, 40}, palette = "rdbu"})
+       :panel{}
+       :histogram(gp.randn(200, 1), {bins = 12, density = false, color = "gray"})
+    t.eq(tostring(fig), "figure(3 panels, 5 layers)", "count")
+    local text = fig:preview(80, 24)
+    t.truthy(#text >= 80 * 24, "preview size")
+  end,
+
+  ["save writes the image and a script beside it, nothing else"] = function(t)
+    local dir = t.tmpdir()
+    local fig = full_figure("saved")
+    t.eq(fig:save(dir .. "/sub/rbf.png"), fig, "save returns the figure")
+    t.eq(files(t, dir .. "/sub"), "rbf.gp rbf.png", "files")
+    t.eq(read(dir .. "/sub/rbf.png"):sub(2, 4), "PNG", "png")
+    local gp_text = read(dir .. "/sub/rbf.gp")
+    t.truthy(gp_text:find("$d1 << EOD", 1, true), "datablock")
+    t.truthy(gp_text:find("set terminal pngcairo", 1, true), "terminal")
+    fig:save(dir .. "/sub/rbf.svg"):save(dir .. "/sub/t.txt"):save(dir .. "/sub/p.pdf")
+    t.eq(files(t, dir .. "/sub"), "p.gp p.pdf rbf.gp rbf.png rbf.svg t.gp t.txt", "formats")
+    t.truthy(read(dir .. "/sub/t.txt"):find("saved", 1, true), "text rendering has the title")
+  end,
+
+  ["the saved script re-renders the image from another folder"] = function(t)
+    local dir = t.tmpdir()
+    full_figure("again"):save(dir .. "/again.png")
+    local before = read(dir .. "/again.png")
+    assert(os.remove(dir .. "/again.png"))
+    t.truthy(os.execute("cd / && gnuplot '" .. dir .. "/again.gp' 2>/dev/null"), "gnuplot ran")
+    t.eq(read(dir .. "/again.png"), before, "same image")
+  end,
+
+  ["save errors name the file and leave nothing behind"] = function(t)
+    local fig = full_figure()
+    t.raises(function() fig:save("/etc/passwd/x.png") end, "/etc/passwd.*not a folder")
+    local dir = t.tmpdir()
+    t.raises(function() fig:save(dir .. "/x.jpg") end,
+             "x%.jpg': unsupported extension '%.jpg' %(use %.png, %.svg, %.pdf or %.txt%)")
+    t.raises(function() fig:save(dir .. "/noext") end, "no extension")
+    t.raises(function() gp.figure{}:save(dir .. "/empty.png") end, "nothing to draw")
+    t.raises(function() fig:save("sub/x.gif") end, gp.outpath("sub/x.gif"):gsub("%p", "%%%0"))
+    t.eq(files(t, dir), "", "nothing written")
+  end,
+
+  ["relative names go under the output folder"] = function(t)
+    t.eq(gp.outpath("a.png"), gp.outdir() .. "/a.png", "outpath")
+    t.raises(function() full_figure():save("deep/b.bmp") end, gp.outdir() .. "/deep/b.bmp")
+  end,
+
+  ["malicious titles are drawn, never run"] = function(t)
+    local dir = t.tmpdir()
+    local marker = dir .. "/pwned"
+    local evil = {"`touch " .. marker .. "`", "system(\"touch " .. marker .. "\")",
+                  "'; system(\"touch " .. marker .. "\"); '", "''`touch " .. marker .. "`''"}
+    for _, enhanced in ipairs{false, true} do
+      local fig = gp.figure{title = evil[1], xlabel = evil[2], ylabel = evil[3], enhanced = enhanced}
+      fig:lines({1, 2}, {1, 2}, {title = evil[4]}):panel{title = evil[2]}:points({1, 2}, {2, 1})
+      fig:save(dir .. "/evil'`x`.svg")
+      fig:preview()
+      t.truthy(read(dir .. "/evil'`x`.svg"):find("touch", 1, true), "drawn as text")
+    end
+    t.eq(t.exists(marker), false, "marker file")
+  end,
+
+  ["a log scale refuses values it cannot show"] = function(t)
+    local dir = t.tmpdir()
+    t.raises(function() gp.figure{logy = true}:lines({1, 2, 3}, {1, -2, 3}):save(dir .. "/l.png") end,
+             "panel 1: lines has y = %-2, which a log scale cannot show")
+    t.raises(function() gp.figure{}:line({1, 2}, {1, 2}):panel{logx = true}:points({0, 1}, {1, 2})
+                                   :save(dir .. "/l.png") end, "panel 2: points has x = 0")
+    gp.figure{logx = true, logy = true}:lines({1, 10, 100}, {1, 2, 3}):save(dir .. "/ok.png")
+    t.eq(files(t, dir), "ok.gp ok.png", "only the good figure")
+  end,
+
+  ["layout limits the number of panels"] = function(t)
+    local fig = gp.figure{layout = {1, 2}}
+    fig:lines({1, 2}, {1, 2}):panel{}:lines({1, 2}, {1, 2})
+    t.raises(function() fig:panel{} end, "room for 2 panels")
+    t.raises(function() gp.figure{layout = {0, 2}} end, "layout must be")
+  end,
+
+  ["band takes k and options in either place"] = function(t)
+    local x, m, s = {1, 2, 3}, {0, 0, 0}, {1, 1, 1}
+    local fig = gp.figure{}
+    fig:band(x, m, s):band(x, m, s, 1):band(x, m, s, {title = "2 sd"}):band(x, m, s, 3, {alpha = 0.2})
+    t.eq(tostring(fig), "figure(1 panel, 4 layers)", "bands")
+    t.raises(function() fig:band(x, m, s, -1) end, "k must be")
+  end,
+}
