@@ -13,7 +13,9 @@
  *   exponential  a^2 exp(-r / l)              (Rasmussen & Williams' Matern 1/2)
  *   matern32     a^2 (1 + sqrt3 r/l) exp(-sqrt3 r/l)
  *   matern52     a^2 (1 + sqrt5 r/l + 5 r^2/(3 l^2)) exp(-sqrt5 r/l)
- *   periodic     a^2 exp(-2 sin^2(pi r / p) / l^2)       (MacKay; scalar l only)
+ *   periodic     a^2 exp(-2 sum_j sin^2(pi (x_j - x'_j) / p) / l^2)   (MacKay; scalar l;
+ *                in 1-D sin^2(pi r / p); in d-D a product of 1-D periodic kernels, which
+ *                stays PSD where sin^2 of the Euclidean r would not)
  *   rq           a^2 (1 + r^2 / (2 alpha l^2))^(-alpha)
  *   linear       offset + variance x.x'
  *   polynomial   (offset + variance x.x')^degree
