@@ -21,8 +21,17 @@ static gp_code sample_leaf(const gp_process *leaf, const gp_matrix *X, double ji
         rc = gp_kernel_gram(leaf->kernel, X, NULL, K, err);
     if (!rc)
         rc = gp_func_eval_rows(leaf->mean, X, mu, err);
-    if (!rc)
+    if (!rc) {
         rc = gp_mvn_factor(K, jitter_rel, &F, err);
+        if (rc == GP_ERR_NOT_PSD && err) { /* a kernel should never do this: say which */
+            char what[256];
+            gp_kernel_describe(leaf->kernel, what, sizeof what);
+            gp_error inner = *err;
+            gp_error_set(err, rc, "sample: the kernel %s is not a valid covariance on these "
+                                  "inputs: %s",
+                         what, inner.msg);
+        }
+    }
     if (!rc)
         rc = gp_mvn_draw(&F, mu, rng, out, err);
     if (!rc && info) {

@@ -264,11 +264,11 @@ gp_code gp_mvn_factor(gp_matrix *K, double jitter_rel, gp_factor *F, gp_error *e
             return gp_error_set(err, GP_ERR_NOT_PSD,
                                 "covariance is not positive semi-definite: residual %.3g after "
                                 "rank %zu of %zu (relative %.3g to max diag %.3g, tolerance "
-                                "%.3g)%s; check the kernel",
+                                "%.3g)%s",
                                 resid, r, n, resid / dmax, dmax, thresh / dmax, jit);
         return gp_error_set(err, GP_ERR_NOT_PSD,
                             "covariance is not positive semi-definite: residual %.3g after rank "
-                            "%zu of %zu with a zero diagonal%s; check the kernel",
+                            "%zu of %zu with a zero diagonal%s",
                             resid, r, n, jit);
     }
     free(diag);

@@ -244,5 +244,6 @@ int luaopen_gprior(lua_State *L)
     lgp_open_process(L);
     lgp_open_figure(L);
     lgp_open_stats(L);
+    lgp_open_basis(L);
     return 1;
 }
