@@ -4,11 +4,12 @@
 #   make test                   every test suite; last line "total: N passed, N failed"
 #   make SANITIZER=address test the same under AddressSanitizer (or =undefined)
 #   make valgrind               the C suites and the Lua suite under valgrind
+#   make bench                  timings against numpy, scipy, scikit-learn and bare LAPACK
 
 # ---- settings ---------------------------------------------------------------
 CC        ?= cc
 SANITIZER ?=
-PKGS      := lua5.4 openblas lapacke
+PKGS      := lua5.4 openblas lapacke fftw3
 OPT       ?= -O2
 SEED      ?= 1
 OUT       ?= plots
@@ -44,7 +45,7 @@ TESTS     := $(TEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
 BIN       := $(if $(SANITIZER),$(BUILD)/gprior,gprior)
 MODULE    := $(if $(SANITIZER),$(BUILD)/gprior.so,gprior.so)
 
-.PHONY: all deps build plots test check-tests valgrind clean
+.PHONY: all deps build plots test valgrind bench clean
 .DEFAULT_GOAL := all
 
 all: deps
@@ -65,6 +66,11 @@ plots: deps
 test: deps
 	@$(MAKE) --no-print-directory build
 	@scripts/run-tests.sh $(BUILD) ./$(BIN) $(if $(SANITIZER),,$(CURDIR)/$(MODULE))
+
+bench: deps
+	@scripts/install-deps.sh python3 python3-numpy python3-scipy python3-sklearn
+	@$(MAKE) --no-print-directory build
+	@python3 bench/run.py
 
 valgrind: deps
 	@$(MAKE) --no-print-directory build
@@ -88,7 +94,7 @@ $(BIN): $(HOST_OBJ) $(BIND_OBJ) $(BUILD)/libgpcore.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -Wl,-E
 
 $(MODULE): $(BIND_OBJ) $(BUILD)/libgpcore.a
-	$(CC) $(LDFLAGS) -shared -o $@ $^ $(shell pkg-config --libs openblas lapacke) -lm
+	$(CC) $(LDFLAGS) -shared -o $@ $^ $(shell pkg-config --libs openblas lapacke fftw3) -lm
 
 $(BUILD)/tests/%: tests/c/%.c $(BUILD)/libgpcore.a tests/c/test_util.h
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(BUILD)/libgpcore.a $(CMOCKA) $(PKG_LIBS) -lm

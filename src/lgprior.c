@@ -1,8 +1,10 @@
 /* lgprior.c: the gprior Lua module: shared binding helpers, the program-wide
  * generator, the output folder, and luaopen_gprior. */
+#define _POSIX_C_SOURCE 200809L
 #include "lgprior.h"
 
 #include <string.h>
+#include <time.h>
 
 #include <lualib.h>
 
@@ -156,6 +158,15 @@ static int l_randn(lua_State *L)
     return 1;
 }
 
+/* gp.clock(): seconds on a monotonic wall clock (for timing; differences only). */
+static int l_clock(lua_State *L)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    lua_pushnumber(L, (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec);
+    return 1;
+}
+
 /* ---- the output folder ------------------------------------------------------------ */
 
 void lgp_set_outdir(lua_State *L, const char *dir)
@@ -220,7 +231,8 @@ static void register_lua_library(lua_State *L)
 }
 
 static const luaL_Reg module_functions[] = {
-    {"seed", l_seed}, {"randn", l_randn}, {"outdir", l_outdir}, {"outpath", l_outpath},
+    {"seed", l_seed},       {"randn", l_randn}, {"outdir", l_outdir},
+    {"outpath", l_outpath}, {"clock", l_clock},
     {NULL, NULL}};
 
 int luaopen_gprior(lua_State *L)
