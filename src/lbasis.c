@@ -37,7 +37,6 @@
 #define LGP_BASIS "gprior.basis"
 #define LGP_WEIGHTS "gprior.weights"
 #define LGP_ERFNET "gprior.erf_network"
-#define LGP_KANCHOR "gprior.kernel_anchor"
 #define LGP_PI 3.14159265358979323846
 
 /* ---- boxes: valid and empty (NULL) until the core object exists ------------------ */
@@ -68,36 +67,14 @@ static gp_erfnet *check_erfnet(lua_State *L, int arg)
     return check_box(L, arg, LGP_ERFNET, "erf network");
 }
 
-/* Kernels made here reach Lua through lgp_pushkernel, which allocates (and
- * may raise). So: push an empty anchor first (new_anchor), make the kernel,
- * then push_owned_kernel stores it in the anchor, pushes the Lua kernel (its
- * own reference) and drops ours; if anything raises, the anchor's __gc
- * releases the kernel. */
-static void **new_anchor(lua_State *L)
-{
-    void **anchor = lua_newuserdatauv(L, sizeof *anchor, 0);
-    *anchor = NULL;
-    luaL_setmetatable(L, LGP_KANCHOR);
-    return anchor;
-}
-
-static int push_owned_kernel(lua_State *L, void **anchor, gp_kernel *k, const gp_error *err)
+/* Hand a kernel made here to Lua: the empty Lua kernel is pushed first
+ * (lgp_newkernel, which may raise), so the new kernel is owned from birth. */
+static int push_new_kernel(lua_State *L, gp_kernel **box, gp_kernel *k, const gp_error *err)
 {
     if (!k)
         return lgp_raise(L, err);
-    *anchor = k;
-    lgp_pushkernel(L, k);
-    *anchor = NULL;
-    gp_kernel_release(k);
+    *box = k;
     return 1;
-}
-
-static int kanchor_gc(lua_State *L)
-{
-    void **anchor = luaL_checkudata(L, 1, LGP_KANCHOR);
-    gp_kernel_release(*anchor);
-    *anchor = NULL;
-    return 0;
 }
 
 /* ---- options ---------------------------------------------------------------------- */
@@ -355,8 +332,8 @@ static int l_bumps_limit(lua_State *L)
     /* sqrt(pi) l sigma^2 exp(-r^2 / (4 l^2)) = rbf(a^2 = sqrt(pi) l sigma^2, l' = sqrt(2) l) */
     double amp = sqrt(sqrt(LGP_PI) * l) * sigma, ls = sqrt(2.0) * l;
     gp_error err;
-    void **anchor = new_anchor(L);
-    return push_owned_kernel(L, anchor, gp_kernel_rbf(amp, &ls, 1, &err), &err);
+    gp_kernel **box = lgp_newkernel(L);
+    return push_new_kernel(L, box, gp_kernel_rbf(amp, &ls, 1, &err), &err);
 }
 
 static int w_mean(lua_State *L)
@@ -501,8 +478,8 @@ static int n_kernel(lua_State *L)
 {
     gp_erfnet *net = check_erfnet(L, 1);
     gp_error err;
-    void **anchor = new_anchor(L);
-    return push_owned_kernel(L, anchor, gp_erfnet_kernel(net, &err), &err);
+    gp_kernel **box = lgp_newkernel(L);
+    return push_new_kernel(L, box, gp_erfnet_kernel(net, &err), &err);
 }
 
 static int n_size(lua_State *L)
@@ -572,10 +549,6 @@ void lgp_open_basis(lua_State *L)
     lua_pop(L, 1);
     new_type(L, LGP_WEIGHTS, weights_meta, weights_methods);
     new_type(L, LGP_ERFNET, net_meta, net_methods);
-    luaL_newmetatable(L, LGP_KANCHOR);
-    lua_pushcfunction(L, kanchor_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pop(L, 1);
 
     luaL_newlib(L, bases);
     lua_setfield(L, -2, "basis");

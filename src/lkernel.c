@@ -10,7 +10,7 @@
 #define LGP_KERNEL "gprior.kernel"
 #define MAX_DIMS 64
 
-static gp_kernel **new_box(lua_State *L)
+gp_kernel **lgp_newkernel(lua_State *L)
 {
     gp_kernel **box = lua_newuserdatauv(L, sizeof *box, 0);
     *box = NULL; /* valid and empty until the core object exists */
@@ -30,7 +30,7 @@ static int push_kernel(lua_State *L, gp_kernel **box, gp_kernel *k, const gp_err
 
 void lgp_pushkernel(lua_State *L, gp_kernel *k)
 {
-    *new_box(L) = gp_kernel_retain(k);
+    *lgp_newkernel(L) = gp_kernel_retain(k);
 }
 
 gp_kernel *lgp_testkernel(lua_State *L, int arg)
@@ -97,7 +97,7 @@ static int stationary(lua_State *L, const char *name, stationary_ctor ctor)
     size_t nls = opt_numbers(L, 1, name, "lengthscale", 1.0, ls);
     double a = lgp_optnumber(L, 1, "amplitude", 1.0);
     gp_error err;
-    gp_kernel **box = new_box(L);
+    gp_kernel **box = lgp_newkernel(L);
     return push_kernel(L, box, ctor(a, ls, nls, &err), &err);
 }
 
@@ -115,7 +115,7 @@ static int l_rq(lua_State *L)
     size_t nls = opt_numbers(L, 1, "rq", "lengthscale", 1.0, ls);
     double a = lgp_optnumber(L, 1, "amplitude", 1.0), alpha = lgp_optnumber(L, 1, "alpha", 1.0);
     gp_error err;
-    gp_kernel **box = new_box(L);
+    gp_kernel **box = lgp_newkernel(L);
     return push_kernel(L, box, gp_kernel_rq(a, ls, nls, alpha, &err), &err);
 }
 
@@ -126,7 +126,7 @@ static int l_periodic(lua_State *L)
     double a = lgp_optnumber(L, 1, "amplitude", 1.0), l = lgp_optnumber(L, 1, "lengthscale", 1.0);
     double p = lgp_optnumber(L, 1, "period", 1.0);
     gp_error err;
-    gp_kernel **box = new_box(L);
+    gp_kernel **box = lgp_newkernel(L);
     return push_kernel(L, box, gp_kernel_periodic(a, l, p, &err), &err);
 }
 
@@ -136,7 +136,7 @@ static int l_linear(lua_State *L)
     check_opts(L, "linear", known);
     double v = lgp_optnumber(L, 1, "variance", 1.0), c = lgp_optnumber(L, 1, "offset", 0.0);
     gp_error err;
-    gp_kernel **box = new_box(L);
+    gp_kernel **box = lgp_newkernel(L);
     return push_kernel(L, box, gp_kernel_linear(v, c, &err), &err);
 }
 
@@ -149,7 +149,7 @@ static int l_polynomial(lua_State *L)
     if (deg < 1 || deg > 1000)
         return luaL_error(L, "polynomial: degree must be an integer in 1..1000, got %I", deg);
     gp_error err;
-    gp_kernel **box = new_box(L);
+    gp_kernel **box = lgp_newkernel(L);
     return push_kernel(L, box, gp_kernel_polynomial(v, c, (int)deg, &err), &err);
 }
 
@@ -180,7 +180,7 @@ static int l_nn(lua_State *L)
         return luaL_error(L, "nn: Sigma must be square, got %I x %I", (lua_Integer)S->rows,
                           (lua_Integer)S->cols);
     gp_error err;
-    gp_kernel **box = new_box(L);
+    gp_kernel **box = lgp_newkernel(L);
     return push_kernel(L, box, gp_kernel_nn(S->data, S->rows, v, c, &err), &err);
 }
 
@@ -189,7 +189,7 @@ static int l_brownian(lua_State *L)
     static const char *const known[] = {"variance", NULL};
     check_opts(L, "brownian", known);
     gp_error err;
-    gp_kernel **box = new_box(L);
+    gp_kernel **box = lgp_newkernel(L);
     return push_kernel(L, box, gp_kernel_brownian(lgp_optnumber(L, 1, "variance", 1.0), &err),
                        &err);
 }
@@ -199,7 +199,7 @@ static int l_white(lua_State *L)
     static const char *const known[] = {"variance", NULL};
     check_opts(L, "white", known);
     gp_error err;
-    gp_kernel **box = new_box(L);
+    gp_kernel **box = lgp_newkernel(L);
     return push_kernel(L, box, gp_kernel_white(lgp_optnumber(L, 1, "variance", 1.0), &err), &err);
 }
 
@@ -215,7 +215,7 @@ static int l_constant(lua_State *L)
         c = lgp_optnumber(L, 1, "value", 1.0);
     }
     gp_error err;
-    gp_kernel **box = new_box(L);
+    gp_kernel **box = lgp_newkernel(L);
     return push_kernel(L, box, gp_kernel_constant(c, &err), &err);
 }
 
@@ -230,7 +230,7 @@ static gp_kernel *operand_kernel(lua_State *L, int arg, const char *op)
         return k;
     if (lua_type(L, arg) == LUA_TNUMBER) {
         gp_error err;
-        gp_kernel **box = new_box(L);
+        gp_kernel **box = lgp_newkernel(L);
         push_kernel(L, box, gp_kernel_constant(lua_tonumber(L, arg), &err), &err);
         lua_replace(L, arg);
         return *box;
@@ -245,7 +245,7 @@ static int k_add(lua_State *L)
     gp_kernel *a = operand_kernel(L, 1, "add");
     gp_kernel *b = operand_kernel(L, 2, "add");
     gp_error err;
-    gp_kernel **box = new_box(L);
+    gp_kernel **box = lgp_newkernel(L);
     return push_kernel(L, box, gp_kernel_sum(a, b, &err), &err);
 }
 
@@ -257,18 +257,18 @@ static int k_mul(lua_State *L)
     gp_kernel *k = lgp_checkkernel(L, karg);
     if (lua_type(L, other) == LUA_TNUMBER) {
         double c = lua_tonumber(L, other);
-        gp_kernel **box = new_box(L);
+        gp_kernel **box = lgp_newkernel(L);
         return push_kernel(L, box, gp_kernel_scale(c, k, &err), &err);
     }
     if (lgp_isfunc(L, other)) {
         lgp_enter_core(L);
         gp_func *a = lgp_tofunc(L, other, "warp");
-        gp_kernel **box = new_box(L);
+        gp_kernel **box = lgp_newkernel(L);
         return push_kernel(L, box, gp_kernel_warp(k, a, &err), &err);
     }
     gp_kernel *a = operand_kernel(L, 1, "multiply");
     gp_kernel *b = operand_kernel(L, 2, "multiply");
-    gp_kernel **box = new_box(L);
+    gp_kernel **box = lgp_newkernel(L);
     return push_kernel(L, box, gp_kernel_product(a, b, &err), &err);
 }
 
@@ -289,7 +289,7 @@ static int k_warp(lua_State *L)
     gp_kernel *k = lgp_checkkernel(L, 1);
     gp_func *a = lgp_tofunc(L, 2, "warp");
     gp_error err;
-    gp_kernel **box = new_box(L);
+    gp_kernel **box = lgp_newkernel(L);
     return push_kernel(L, box, gp_kernel_warp(k, a, &err), &err);
 }
 
@@ -308,7 +308,7 @@ static int transform(lua_State *L, const char *name, transform_ctor ctor)
     if (lua_isnil(L, 2))
         luaL_argerror(L, 2, "expected a number or a list of numbers");
     gp_error err;
-    gp_kernel **box = new_box(L);
+    gp_kernel **box = lgp_newkernel(L);
     return push_kernel(L, box, ctor(k, v, n, &err), &err);
 }
 
@@ -334,7 +334,7 @@ static int k_select(lua_State *L)
         lua_pop(L, 1);
     }
     gp_error err;
-    gp_kernel **box = new_box(L);
+    gp_kernel **box = lgp_newkernel(L);
     return push_kernel(L, box, gp_kernel_select(k, dims, (size_t)n, &err), &err);
 }
 
