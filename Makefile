@@ -1,6 +1,6 @@
 # gprior: Gaussian-process priors in C, scripted from Lua, drawn by gnuplot.
 #
-#   make plots                  install what is missing, build, run lua/chapter/*.lua
+#   make plots                  install what is missing, build, run lua/chapter/*.lua (gprior batch)
 #   make test                   every test suite; last line "total: N passed, N failed"
 #   make SANITIZER=address test the same under AddressSanitizer (or =undefined)
 #   make valgrind               the C suites and the Lua suite under valgrind
@@ -58,10 +58,7 @@ build: $(BIN) $(MODULE) $(TESTS)
 
 plots: deps
 	@$(MAKE) --no-print-directory build
-	@mkdir -p $(OUT)
-	@status=0; for s in lua/chapter/*.lua; do \
-	    echo "== $$s"; ./$(BIN) run "$$s" --seed $(SEED) --out $(OUT) || status=1; \
-	done; exit $$status
+	@./$(BIN) batch lua/chapter --seed $(SEED) --out $(OUT)
 
 test: deps
 	@$(MAKE) --no-print-directory build

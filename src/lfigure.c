@@ -13,6 +13,7 @@
  *   fig:save(name)                     image + .gp under the --out folder
  *   fig:preview([w, h])                the figure as text (gnuplot dumb terminal)
  * Every method but preview returns the figure, so calls chain. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -356,6 +357,18 @@ static int l_panel(lua_State *L)
 
 /* ---- output -------------------------------------------------------------------- */
 
+/* For `gprior batch`: append the saved image's path to the file named by
+ * GPRIOR_FIGURE_LOG, if set (best effort: the figure itself is saved). */
+static void log_figure(const char *path)
+{
+    const char *log = getenv("GPRIOR_FIGURE_LOG");
+    FILE *f = log && log[0] ? fopen(log, "a") : NULL;
+    if (f) {
+        fprintf(f, "%s\n", path);
+        fclose(f);
+    }
+}
+
 static int l_save(lua_State *L)
 {
     gp_figure *fig = check_figure(L);
@@ -364,7 +377,10 @@ static int l_save(lua_State *L)
     luaL_argcheck(L, strlen(name) == len, 2, "file name contains a zero byte");
     const char *path = lgp_outpath(L, name);
     gp_error err;
-    return done(L, gp_figure_save(fig, path, &err), &err);
+    gp_code rc = gp_figure_save(fig, path, &err);
+    if (!rc)
+        log_figure(path);
+    return done(L, rc, &err);
 }
 
 static int push_text(lua_State *L)

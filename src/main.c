@@ -7,13 +7,16 @@
  * Everything runs under lua_pcall with a traceback handler. Exit status:
  * 0 success, 1 the script failed (message with file:line and a traceback),
  * 2 bad command line or a script that cannot be opened. */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lualib.h>
 
+#include "batch.h"
 #include "lgprior.h"
 
 #define EXIT_SCRIPT 1
@@ -25,6 +28,7 @@ static const char *progname = "gprior";
 static const char usage_text[] =
     "usage: gprior run SCRIPT [--seed N] [--out DIR] [-- ARGS...]\n"
     "       gprior -e CODE [--seed N] [--out DIR]\n"
+    "       gprior batch [DIR|FILES...] [-j N] [--seed N] [--out DIR]\n"
     "       gprior --help | --version\n"
     "\n"
     "Build, sample and draw Gaussian-process priors from Lua 5.4 scripts.\n"
@@ -32,6 +36,8 @@ static const char usage_text[] =
     "  run SCRIPT   run a Lua script; ARGS after -- are in the global 'arg'\n"
     "               table (arg[0] = SCRIPT) and in the script's '...'\n"
     "  -e CODE      run CODE; the module is also the global 'gp'\n"
+    "  batch        run many scripts (default lua/chapter/*.lua), N at a time, each\n"
+    "               in its own process with a log; a summary and OUT/index.html\n"
     "  --seed N     seed of the random generator (default 1; printed on stderr)\n"
     "  --out DIR    folder for relative figure and data names (default plots)\n"
     "  --help       this text\n"
@@ -184,6 +190,16 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
         printf("gprior %s (%s)\n", GPRIOR_VERSION, LUA_RELEASE);
         return EXIT_SUCCESS;
+    }
+    if (argc >= 2 && strcmp(argv[1], "batch") == 0) {
+        char self[4096];
+        ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (len <= 0) {
+            fprintf(stderr, "%s: cannot find the gprior binary (/proc/self/exe)\n", progname);
+            return EXIT_USAGE;
+        }
+        self[len] = '\0';
+        return batch_main(argc - 2, argv + 2, self);
     }
     int rc = parse_args(argc, argv, &o);
     if (rc)
