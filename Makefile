@@ -93,8 +93,11 @@ $(BIN): $(HOST_OBJ) $(BIND_OBJ) $(BUILD)/libgpcore.a
 $(MODULE): $(BIND_OBJ) $(BUILD)/libgpcore.a
 	$(CC) $(LDFLAGS) -shared -o $@ $^ $(shell pkg-config --libs openblas lapacke fftw3) -lm
 
-$(BUILD)/tests/%: tests/c/%.c $(BUILD)/libgpcore.a tests/c/test_util.h
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(BUILD)/libgpcore.a $(CMOCKA) $(PKG_LIBS) -lm
+$(BUILD)/tests/helpers.o: tests/c/helpers.c | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -c $< -o $@
+
+$(BUILD)/tests/%: tests/c/%.c $(BUILD)/tests/helpers.o $(BUILD)/libgpcore.a
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(BUILD)/tests/helpers.o $(BUILD)/libgpcore.a $(CMOCKA) $(PKG_LIBS) -lm
 
 $(BUILD)/tests:
 	mkdir -p $@

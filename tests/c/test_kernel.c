@@ -26,55 +26,6 @@ static gp_matrix *mat(size_t r, size_t c, const double *rowmajor)
     return m;
 }
 
-/* K = k(X, Y), asserting success. */
-static gp_matrix *gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y)
-{
-    gp_error err = {0};
-    gp_matrix *K = gp_matrix_alloc(X->rows, Y ? Y->rows : X->rows);
-    assert_non_null(K);
-    gp_code rc = gp_kernel_gram(k, X, Y, K, &err);
-    if (rc != GP_OK)
-        fail_msg("gram failed: %s", err.msg);
-    return K;
-}
-
-static double uniform(unsigned long long *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (double)(*s >> 11) / 9007199254740992.0;
-}
-
-static gp_matrix *random_points(size_t n, size_t d, double lo, double hi, unsigned long long seed)
-{
-    gp_matrix *X = gp_matrix_alloc(n, d);
-    assert_non_null(X);
-    for (size_t i = 0; i < n * d; i++)
-        X->data[i] = lo + (hi - lo) * uniform(&seed);
-    return X;
-}
-
-/* K exactly symmetric and its eigenvalues >= -1e-10 max |eig|. */
-static void check_sym_psd(const gp_matrix *K, const char *what)
-{
-    const size_t n = K->rows;
-    for (size_t j = 0; j < n; j++)
-        for (size_t i = 0; i < n; i++)
-            if (GP_AT(K, i, j) != GP_AT(K, j, i))
-                fail_msg("%s: K[%zu,%zu] = %.17g != K[%zu,%zu] = %.17g", what, i, j, GP_AT(K, i, j),
-                         j, i, GP_AT(K, j, i));
-    double *A = malloc(n * n * sizeof *A), *w = malloc(n * sizeof *w);
-    assert_non_null(A);
-    assert_non_null(w);
-    memcpy(A, K->data, n * n * sizeof *A);
-    lapack_int info = LAPACKE_dsyev(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)n, A, (lapack_int)n, w);
-    assert_int_equal(info, 0);
-    double big = fmax(fabs(w[0]), fabs(w[n - 1]));
-    if (w[0] < -1e-10 * big)
-        fail_msg("%s: not PSD, smallest eigenvalue %g (largest %g)", what, w[0], w[n - 1]);
-    free(A);
-    free(w);
-}
-
 static void expect_describe(const gp_kernel *k, const char *want)
 {
     char buf[512];
@@ -106,7 +57,7 @@ static void test_rbf_values(void **state)
     gp_kernel *k = gp_kernel_rbf(1.5, &l, 1, &err);
     assert_non_null(k);
     gp_matrix *X = mat(3, 1, (double[]){0, 0.4, 1.3});
-    gp_matrix *K = gram(k, X, NULL);
+    gp_matrix *K = test_gram(k, X, NULL);
     /* a^2 exp(-r^2 / (2 l^2)), a^2 = 2.25, 2 l^2 = 0.98 */
     assert_close(GP_AT(K, 0, 0), 2.25, TOL);
     assert_close(GP_AT(K, 0, 1), 2.25 * exp(-0.16 / 0.98), TOL);
@@ -128,7 +79,7 @@ static void test_ou_exponential_values(void **state)
     assert_non_null(ou);
     assert_non_null(ex);
     gp_matrix *X = mat(3, 1, (double[]){0, 0.3, 1});
-    gp_matrix *K = gram(ou, X, NULL);
+    gp_matrix *K = test_gram(ou, X, NULL);
     /* ou: a^2 exp(-r / (2 l)) = 4 exp(-r) */
     assert_close(GP_AT(K, 0, 1), 4 * exp(-0.3), TOL);
     assert_close(GP_AT(K, 0, 2), 4 * exp(-1.0), TOL);
@@ -136,7 +87,7 @@ static void test_ou_exponential_values(void **state)
     assert_close(GP_AT(K, 1, 1), 4, TOL);
     gp_matrix_free(K);
     /* exponential: a^2 exp(-r / l) = 4 exp(-2 r) */
-    K = gram(ex, X, NULL);
+    K = test_gram(ex, X, NULL);
     assert_close(GP_AT(K, 0, 1), 4 * exp(-0.6), TOL);
     assert_close(GP_AT(K, 0, 2), 4 * exp(-2.0), TOL);
     assert_close(GP_AT(K, 2, 1), 4 * exp(-1.4), TOL);
@@ -154,11 +105,11 @@ static void test_matern_values(void **state)
     gp_kernel *m3 = gp_kernel_matern32(1, &l, 1, &err);
     gp_kernel *m5 = gp_kernel_matern52(3, &l, 1, &err);
     gp_matrix *X = mat(2, 1, (double[]){-0.5, 0.5}); /* r = 1, r/l = 0.5 */
-    gp_matrix *K = gram(m3, X, NULL);
+    gp_matrix *K = test_gram(m3, X, NULL);
     assert_close(GP_AT(K, 0, 1), (1 + sqrt(3.0) * 0.5) * exp(-sqrt(3.0) * 0.5), TOL);
     assert_close(GP_AT(K, 0, 0), 1, TOL);
     gp_matrix_free(K);
-    K = gram(m5, X, NULL);
+    K = test_gram(m5, X, NULL);
     assert_close(GP_AT(K, 0, 1), 9 * (1 + sqrt(5.0) * 0.5 + 5 * 0.25 / 3) * exp(-sqrt(5.0) * 0.5),
                  TOL);
     assert_close(GP_AT(K, 1, 1), 9, TOL);
@@ -176,7 +127,7 @@ static void test_rq_periodic_values(void **state)
     gp_kernel *rq = gp_kernel_rq(1, &l, 1, 2, &err);
     assert_non_null(rq);
     gp_matrix *X = mat(3, 1, (double[]){0, 1, 2});
-    gp_matrix *K = gram(rq, X, NULL);
+    gp_matrix *K = test_gram(rq, X, NULL);
     /* (1 + r^2 / (2 alpha l^2))^(-alpha): r = 1 -> 1.25^-2 = 0.64, r = 2 -> 2^-2 */
     assert_close(GP_AT(K, 0, 1), 0.64, TOL);
     assert_close(GP_AT(K, 0, 2), 0.25, TOL);
@@ -186,7 +137,7 @@ static void test_rq_periodic_values(void **state)
     gp_kernel *per = gp_kernel_periodic(2, 1, 2, &err);
     assert_non_null(per);
     gp_matrix *Xp = mat(4, 1, (double[]){0, 0.5, 1, 2});
-    K = gram(per, Xp, NULL);
+    K = test_gram(per, Xp, NULL);
     /* a^2 exp(-2 sin^2(pi r / p) / l^2), p = 2 */
     assert_close(GP_AT(K, 0, 1), 4 * exp(-2 * 0.5), 1e-12); /* sin^2(pi/4) = 1/2 */
     assert_close(GP_AT(K, 0, 2), 4 * exp(-2.0), 1e-12);     /* sin^2(pi/2) = 1 */
@@ -204,7 +155,7 @@ static void test_dot_product_values(void **state)
     gp_error err = {0};
     gp_kernel *lin = gp_kernel_linear(2, 0.5, &err);
     gp_matrix *X = mat(2, 1, (double[]){1, -3});
-    gp_matrix *K = gram(lin, X, NULL);
+    gp_matrix *K = test_gram(lin, X, NULL);
     /* offset + variance x x' */
     assert_close(GP_AT(K, 0, 0), 0.5 + 2 * 1, TOL);
     assert_close(GP_AT(K, 0, 1), 0.5 + 2 * -3, TOL);
@@ -215,13 +166,13 @@ static void test_dot_product_values(void **state)
     gp_kernel *poly = gp_kernel_polynomial(0.5, 2, 3, &err);
     assert_non_null(poly);
     gp_matrix *X2 = mat(2, 2, (double[]){1, 2, 3, -1});
-    K = gram(poly, X2, NULL);
+    K = test_gram(poly, X2, NULL);
     /* (offset + variance x.x')^3: x.x' = 1, |x|^2 = 5, |y|^2 = 10 */
     assert_close(GP_AT(K, 0, 1), 2.5 * 2.5 * 2.5, TOL);
     assert_close(GP_AT(K, 0, 0), 4.5 * 4.5 * 4.5, TOL);
     assert_close(GP_AT(K, 1, 1), 7.0 * 7.0 * 7.0, TOL);
     gp_matrix_free(K);
-    K = gram(lin, X2, NULL); /* 2-D linear */
+    K = test_gram(lin, X2, NULL); /* 2-D linear */
     assert_close(GP_AT(K, 1, 0), 0.5 + 2 * 1, TOL);
     assert_close(GP_AT(K, 1, 1), 0.5 + 2 * 10, TOL);
     gp_matrix_free(K);
@@ -238,7 +189,7 @@ static void test_nn_values(void **state)
     gp_kernel *k = gp_kernel_nn((double[]){1, 0, 0, 10}, 2, 1, 0, &err);
     assert_non_null(k);
     gp_matrix *X = mat(2, 1, (double[]){1, -1});
-    gp_matrix *K = gram(k, X, NULL);
+    gp_matrix *K = test_gram(k, X, NULL);
     /* xt'S xt = 11 for both, xt'S yt = 1 - 10 = -9 */
     assert_close(GP_AT(K, 0, 1), 2 / PI * asin(-18.0 / 23.0), TOL);
     assert_close(GP_AT(K, 0, 0), 2 / PI * asin(22.0 / 23.0), TOL);
@@ -252,10 +203,10 @@ static void test_nn_values(void **state)
     assert_non_null(k);
     X = mat(1, 2, (double[]){1, 0});
     gp_matrix *Y = mat(1, 2, (double[]){0, 2});
-    K = gram(k, X, Y);
+    K = test_gram(k, X, Y);
     assert_close(GP_AT(K, 0, 0), 0.1 + 0.5 * 2 / PI * asin(4.2 / sqrt(9.0 * 11.0)), TOL);
     gp_matrix_free(K);
-    K = gram(k, Y, NULL);
+    K = test_gram(k, Y, NULL);
     assert_close(GP_AT(K, 0, 0), 0.1 + 0.5 * 2 / PI * asin(10.0 / 11.0), TOL);
     gp_matrix_free(K);
     gp_matrix_free(X);
@@ -269,7 +220,7 @@ static void test_brownian_constant_white_values(void **state)
     gp_error err = {0};
     gp_kernel *b = gp_kernel_brownian(2, &err);
     gp_matrix *X = mat(3, 1, (double[]){0.5, 2, 1});
-    gp_matrix *K = gram(b, X, NULL);
+    gp_matrix *K = test_gram(b, X, NULL);
     /* variance min(x, x') */
     assert_close(GP_AT(K, 0, 1), 1.0, TOL);
     assert_close(GP_AT(K, 1, 2), 2.0, TOL);
@@ -278,21 +229,21 @@ static void test_brownian_constant_white_values(void **state)
     gp_matrix_free(K);
 
     gp_kernel *c = gp_kernel_constant(3, &err);
-    K = gram(c, X, NULL);
+    K = test_gram(c, X, NULL);
     for (size_t i = 0; i < 9; i++)
         assert_close(K->data[i], 3.0, 0);
     gp_matrix_free(K);
 
     gp_kernel *w = gp_kernel_white(0.1, &err);
     gp_matrix *Xw = mat(3, 2, (double[]){0, 1, 1, 1, 0, 1});
-    K = gram(w, Xw, NULL);
+    K = test_gram(w, Xw, NULL);
     assert_close(GP_AT(K, 0, 0), 0.1, 0);
     assert_close(GP_AT(K, 0, 1), 0.0, 0);
     assert_close(GP_AT(K, 0, 2), 0.1, 0); /* rows 0 and 2 are equal */
     assert_close(GP_AT(K, 1, 2), 0.0, 0);
     gp_matrix *Yw = mat(2, 2, (double[]){1, 1, 5, 5});
     gp_matrix_free(K);
-    K = gram(w, Xw, Yw);
+    K = test_gram(w, Xw, Yw);
     assert_close(GP_AT(K, 1, 0), 0.1, 0);
     assert_close(GP_AT(K, 0, 0), 0.0, 0);
     assert_close(GP_AT(K, 2, 1), 0.0, 0);
@@ -312,13 +263,13 @@ static void test_ard_and_multid(void **state)
     gp_kernel *ard = gp_kernel_rbf(1, (double[]){1, 2}, 2, &err);
     assert_non_null(ard);
     gp_matrix *X = mat(2, 2, (double[]){0, 0, 1, 2});
-    gp_matrix *K = gram(ard, X, NULL);
+    gp_matrix *K = test_gram(ard, X, NULL);
     /* (1/1)^2 + (2/2)^2 = 2 -> exp(-1) */
     assert_close(GP_AT(K, 0, 1), exp(-1.0), TOL);
     gp_matrix_free(K);
 
     gp_kernel *m5 = gp_kernel_matern52(1, (double[]){0.5, 4}, 2, &err);
-    K = gram(m5, X, NULL);
+    K = test_gram(m5, X, NULL);
     {
         double s = sqrt(4.0 + 0.25); /* (1/0.5)^2 + (2/4)^2 */
         assert_close(GP_AT(K, 1, 0), (1 + sqrt(5.0) * s + 5 * s * s / 3) * exp(-sqrt(5.0) * s),
@@ -329,7 +280,7 @@ static void test_ard_and_multid(void **state)
     double l = 1;
     gp_kernel *iso = gp_kernel_rbf(1, &l, 1, &err);
     gp_matrix *X3 = mat(2, 3, (double[]){0, 0, 0, 1, 2, 2}); /* r^2 = 9 */
-    K = gram(iso, X3, NULL);
+    K = test_gram(iso, X3, NULL);
     assert_close(GP_AT(K, 0, 1), exp(-4.5), TOL);
     gp_matrix_free(K);
     gp_matrix_free(X);
@@ -347,7 +298,7 @@ static void test_cross_covariance(void **state)
     gp_kernel *k = gp_kernel_rbf(1.2, &l, 1, &err);
     gp_matrix *X = mat(3, 2, (double[]){0, 0, 1, 0, 0.5, -1});
     gp_matrix *Y = mat(2, 2, (double[]){0, 1, 2, 2});
-    gp_matrix *K = gram(k, X, Y);
+    gp_matrix *K = test_gram(k, X, Y);
     assert_int_equal(K->rows, 3);
     assert_int_equal(K->cols, 2);
     /* r^2 for each pair, written out */
@@ -359,7 +310,7 @@ static void test_cross_covariance(void **state)
 
     /* K(X, copy of X) through the cross path equals the symmetric path */
     gp_matrix *Xc = mat(3, 2, (double[]){0, 0, 1, 0, 0.5, -1});
-    gp_matrix *Ks = gram(k, X, NULL), *Kc = gram(k, X, Xc);
+    gp_matrix *Ks = test_gram(k, X, NULL), *Kc = test_gram(k, X, Xc);
     for (size_t i = 0; i < 9; i++)
         assert_close(Ks->data[i], Kc->data[i], 1e-15);
     gp_matrix_free(Ks);
@@ -395,23 +346,23 @@ static void test_psd_all_leaves(void **state)
             gp_kernel_white(0.1, &err),
         };
         const size_t nk = sizeof ks / sizeof ks[0];
-        gp_matrix *X = random_points(30, d, -3, 3, 42 + d);
+        gp_matrix *X = test_random_points(30, d, -3, 3, 42 + d);
         for (size_t i = 0; i < nk; i++) {
             assert_non_null(ks[i]);
             char name[256], what[300];
             gp_kernel_describe(ks[i], name, sizeof name);
             snprintf(what, sizeof what, "%s on %zu-D points", name, d);
-            gp_matrix *K = gram(ks[i], X, NULL);
-            check_sym_psd(K, what);
+            gp_matrix *K = test_gram(ks[i], X, NULL);
+            test_check_sym_psd(K, what);
             gp_matrix_free(K);
             gp_kernel_release(ks[i]);
         }
         gp_matrix_free(X);
     }
     gp_kernel *b = gp_kernel_brownian(1.5, &err);
-    gp_matrix *X = random_points(30, 1, 0, 5, 7);
-    gp_matrix *K = gram(b, X, NULL);
-    check_sym_psd(K, "brownian");
+    gp_matrix *X = test_random_points(30, 1, 0, 5, 7);
+    gp_matrix *K = test_gram(b, X, NULL);
+    test_check_sym_psd(K, "brownian");
     gp_matrix_free(K);
     gp_matrix_free(X);
     gp_kernel_release(b);

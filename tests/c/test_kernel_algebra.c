@@ -25,51 +25,6 @@ static gp_matrix *mat(size_t r, size_t c, const double *rowmajor)
     return m;
 }
 
-static gp_matrix *gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y)
-{
-    gp_error err = {0};
-    gp_matrix *K = gp_matrix_alloc(X->rows, Y ? Y->rows : X->rows);
-    assert_non_null(K);
-    if (gp_kernel_gram(k, X, Y, K, &err) != GP_OK)
-        fail_msg("gram failed: %s", err.msg);
-    return K;
-}
-
-static double uniform(unsigned long long *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (double)(*s >> 11) / 9007199254740992.0;
-}
-
-static gp_matrix *random_points(size_t n, size_t d, double lo, double hi, unsigned long long seed)
-{
-    gp_matrix *X = gp_matrix_alloc(n, d);
-    assert_non_null(X);
-    for (size_t i = 0; i < n * d; i++)
-        X->data[i] = lo + (hi - lo) * uniform(&seed);
-    return X;
-}
-
-static void check_sym_psd(const gp_matrix *K, const char *what)
-{
-    const size_t n = K->rows;
-    for (size_t j = 0; j < n; j++)
-        for (size_t i = 0; i < n; i++)
-            if (GP_AT(K, i, j) != GP_AT(K, j, i))
-                fail_msg("%s: not exactly symmetric at (%zu, %zu)", what, i, j);
-    double *A = malloc(n * n * sizeof *A), *w = malloc(n * sizeof *w);
-    assert_non_null(A);
-    assert_non_null(w);
-    memcpy(A, K->data, n * n * sizeof *A);
-    assert_int_equal(LAPACKE_dsyev(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)n, A, (lapack_int)n, w),
-                     0);
-    double big = fmax(fabs(w[0]), fabs(w[n - 1]));
-    if (w[0] < -1e-10 * big)
-        fail_msg("%s: not PSD, smallest eigenvalue %g (largest %g)", what, w[0], w[n - 1]);
-    free(A);
-    free(w);
-}
-
 static void expect_describe(const gp_kernel *k, const char *want)
 {
     char buf[512];
@@ -135,7 +90,7 @@ static void test_sum_product_scale(void **state)
     assert_non_null(c);
     gp_matrix *X = mat(4, 1, (double[]){-1, 0, 0.5, 2});
     gp_matrix *Y = mat(3, 1, (double[]){0.1, -2, 3});
-    gp_matrix *KS = gram(s, X, NULL), *KP = gram(p, X, NULL), *KC = gram(c, X, NULL);
+    gp_matrix *KS = test_gram(s, X, NULL), *KP = test_gram(p, X, NULL), *KC = test_gram(c, X, NULL);
     for (size_t i = 0; i < 4; i++)
         for (size_t j = 0; j < 4; j++) {
             double x = GP_AT(X, i, 0), y = GP_AT(X, j, 0);
@@ -148,9 +103,9 @@ static void test_sum_product_scale(void **state)
     gp_matrix_free(KP);
     gp_matrix_free(KC);
     /* cross-covariances through the same nodes */
-    KS = gram(s, X, Y);
-    KP = gram(p, X, Y);
-    KC = gram(c, X, Y);
+    KS = test_gram(s, X, Y);
+    KP = test_gram(p, X, Y);
+    KC = test_gram(c, X, Y);
     for (size_t i = 0; i < 4; i++)
         for (size_t j = 0; j < 3; j++) {
             double x = GP_AT(X, i, 0), y = GP_AT(Y, j, 0);
@@ -182,7 +137,7 @@ static void test_warp_polynomial(void **state)
     assert_non_null(w);
     gp_func_release(sq); /* the warp keeps its own reference */
     gp_matrix *X = mat(3, 1, (double[]){0, 1, -2});
-    gp_matrix *K = gram(w, X, NULL);
+    gp_matrix *K = test_gram(w, X, NULL);
     /* x^2 x'^2 exp(-(x - x')^2 / 2) */
     assert_close(GP_AT(K, 0, 0), 0, TOL);
     assert_close(GP_AT(K, 0, 2), 0, TOL);
@@ -191,7 +146,7 @@ static void test_warp_polynomial(void **state)
     assert_close(GP_AT(K, 2, 2), 16, TOL);
     gp_matrix *Y = mat(2, 1, (double[]){3, 0.5});
     gp_matrix_free(K);
-    K = gram(w, X, Y);
+    K = test_gram(w, X, Y);
     assert_close(GP_AT(K, 1, 0), 9 * exp(-2.0), TOL);
     assert_close(GP_AT(K, 2, 1), 4 * 0.25 * exp(-3.125), TOL);
     gp_matrix_free(K);
@@ -214,9 +169,9 @@ static void test_warp_external(void **state)
     gp_func_release(f);
     gp_matrix *X = mat(5, 2, (double[]){0, 0, 1, 2, -1, 0.5, 2, -2, 0.3, 0.3});
     gp_matrix *Y = mat(3, 2, (double[]){1, 1, 0, -1, 4, 0});
-    gp_matrix *K = gram(w, X, NULL);
+    gp_matrix *K = test_gram(w, X, NULL);
     assert_int_equal(ctx.calls, 5); /* n calls, not n^2 */
-    gp_matrix *KR = gram(r, X, NULL);
+    gp_matrix *KR = test_gram(r, X, NULL);
     for (size_t i = 0; i < 5; i++)
         for (size_t j = 0; j < 5; j++) {
             double xi[2] = {GP_AT(X, i, 0), GP_AT(X, i, 1)};
@@ -227,9 +182,9 @@ static void test_warp_external(void **state)
     gp_matrix_free(K);
     gp_matrix_free(KR);
     ctx.calls = 0;
-    K = gram(w, X, Y);
+    K = test_gram(w, X, Y);
     assert_int_equal(ctx.calls, 5 + 3);
-    KR = gram(r, X, Y);
+    KR = test_gram(r, X, Y);
     for (size_t i = 0; i < 5; i++)
         for (size_t j = 0; j < 3; j++) {
             double xi[2] = {GP_AT(X, i, 0), GP_AT(X, i, 1)};
@@ -255,7 +210,7 @@ static void test_input_transforms(void **state)
     gp_kernel *r = gp_kernel_rbf(1, &l, 1, &err);
     gp_kernel *st = gp_kernel_stretch(r, (double[]){2}, 1, &err);
     gp_matrix *X = mat(2, 1, (double[]){0, 0.75});
-    gp_matrix *K = gram(st, X, NULL);
+    gp_matrix *K = test_gram(st, X, NULL);
     /* exp(-(2 x - 2 x')^2 / 2) */
     assert_close(GP_AT(K, 0, 1), exp(-1.5 * 1.5 / 2), TOL);
     gp_matrix_free(K);
@@ -263,7 +218,7 @@ static void test_input_transforms(void **state)
     gp_kernel *li = gp_kernel_linear(1, 0, &err);
     gp_kernel *sh = gp_kernel_shift(li, (double[]){1}, 1, &err);
     gp_matrix *Y = mat(2, 1, (double[]){3, -1});
-    K = gram(sh, X, Y);
+    K = test_gram(sh, X, Y);
     /* (x - 1)(x' - 1) */
     assert_close(GP_AT(K, 0, 0), -1 * 2, TOL);
     assert_close(GP_AT(K, 1, 1), -0.25 * -2, TOL);
@@ -273,7 +228,7 @@ static void test_input_transforms(void **state)
     gp_kernel *st2 = gp_kernel_stretch(li, (double[]){2, -1}, 2, &err);
     gp_kernel *sh2 = gp_kernel_shift(st2, (double[]){1, 0.5}, 2, &err);
     gp_matrix *X2 = mat(2, 2, (double[]){1, 1, 2, 3});
-    K = gram(sh2, X2, NULL);
+    K = test_gram(sh2, X2, NULL);
     /* T(x) = (2 (x0 - 1), -(x1 - 0.5)): T(1, 1) = (0, -0.5), T(2, 3) = (2, -2.5) */
     assert_close(GP_AT(K, 0, 1), 1.25, TOL);
     assert_close(GP_AT(K, 1, 1), 4 + 6.25, TOL);
@@ -284,7 +239,7 @@ static void test_input_transforms(void **state)
     gp_kernel *se = gp_kernel_select(ard, (size_t[]){2, 0}, 2, &err);
     assert_non_null(se);
     gp_matrix *X3 = mat(2, 3, (double[]){0, 5, 1, 1, -7, 3});
-    K = gram(se, X3, NULL);
+    K = test_gram(se, X3, NULL);
     /* selected points (1, 0) and (3, 1): ((3-1)/1)^2 + ((1-0)/2)^2 = 4.25 */
     assert_close(GP_AT(K, 0, 1), exp(-4.25 / 2), TOL);
     gp_matrix_free(K);
@@ -304,7 +259,7 @@ static void test_input_transforms(void **state)
 static void check_diag(const gp_kernel *k, const gp_matrix *X)
 {
     gp_error err = {0};
-    gp_matrix *K = gram(k, X, NULL);
+    gp_matrix *K = test_gram(k, X, NULL);
     double *d = malloc(X->rows * sizeof *d);
     assert_non_null(d);
     if (gp_kernel_diag(k, X, d, &err) != GP_OK)
@@ -321,7 +276,7 @@ static void test_diag_matches_gram(void **state)
     gp_error err = {0};
     warp_ctx ctx = {0};
     const double l2[2] = {0.5, 1.5}, one = 1;
-    gp_matrix *X = random_points(12, 2, -2, 2, 3);
+    gp_matrix *X = test_random_points(12, 2, -2, 2, 3);
     gp_kernel *leaves[] = {
         gp_kernel_rbf(1.3, l2, 2, &err),
         gp_kernel_ou(1, &one, 1, &err),
@@ -354,8 +309,8 @@ static void test_diag_matches_gram(void **state)
     assert_non_null(top);
     check_diag(top, X);
     check_diag(sel, X);
-    gp_matrix *K = gram(top, X, NULL);
-    check_sym_psd(K, "composite");
+    gp_matrix *K = test_gram(top, X, NULL);
+    test_check_sym_psd(K, "composite");
     gp_matrix_free(K);
 
     /* brownian diag: variance x */
@@ -389,12 +344,12 @@ static void test_psd_composites(void **state)
     gp_kernel *w = gp_kernel_warp(r, sq, &err);
     gp_kernel *c = gp_kernel_scale(4, p, &err);
     gp_kernel *list[] = {s, p, w, c};
-    gp_matrix *X = random_points(30, 1, -3, 3, 11);
+    gp_matrix *X = test_random_points(30, 1, -3, 3, 11);
     for (size_t i = 0; i < 4; i++) {
         char name[256];
         gp_kernel_describe(list[i], name, sizeof name);
-        gp_matrix *K = gram(list[i], X, NULL);
-        check_sym_psd(K, name);
+        gp_matrix *K = test_gram(list[i], X, NULL);
+        test_check_sym_psd(K, name);
         gp_matrix_free(K);
     }
     gp_matrix_free(X);
@@ -402,9 +357,9 @@ static void test_psd_composites(void **state)
     gp_kernel *s0 = gp_kernel_select(r, (size_t[]){0}, 1, &err);
     gp_kernel *s1 = gp_kernel_select(per, (size_t[]){1}, 1, &err);
     gp_kernel *p2 = gp_kernel_product(s0, s1, &err);
-    X = random_points(30, 2, -3, 3, 12);
-    gp_matrix *K = gram(p2, X, NULL);
-    check_sym_psd(K, "select product");
+    X = test_random_points(30, 2, -3, 3, 12);
+    gp_matrix *K = test_gram(p2, X, NULL);
+    test_check_sym_psd(K, "select product");
     gp_matrix_free(K);
     gp_matrix_free(X);
     gp_kernel *all[] = {r, per, li, s, p, w, c, s0, s1, p2};
@@ -601,7 +556,7 @@ static void test_reference_counting(void **state)
     gp_kernel_release(r);
     /* s alone keeps the tree alive */
     gp_matrix *X = mat(2, 1, (double[]){0, 1});
-    gp_matrix *K = gram(s, X, NULL);
+    gp_matrix *K = test_gram(s, X, NULL);
     assert_close(GP_AT(K, 0, 1), 2 * sin(0.0) * sin(1.0) * exp(-0.5), TOL);
     assert_close(GP_AT(K, 1, 1), 2 * sin(1.0) * sin(1.0), TOL);
     assert_int_equal(ctx.released, 0);

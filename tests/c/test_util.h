@@ -10,6 +10,9 @@
 
 #include <cmocka.h>
 
+#include "gp_kernel.h"
+#include "gp_matrix.h"
+
 /* Assert |a - b| <= tol, printing both values on failure. */
 #define assert_close(a, b, tol)                                                                   \
     do {                                                                                          \
@@ -17,5 +20,14 @@
         if (!(fabs(a_ - b_) <= t_))                                                               \
             fail_msg("%s = %.17g, expected %s = %.17g (tol %.3g)", #a, a_, #b, b_, t_);           \
     } while (0)
+
+/* K = k(X, Y) (Y NULL: Y = X), failing the test with the core's message on error. */
+gp_matrix *test_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y);
+
+/* n x d points uniform in [lo, hi), from a generator independent of gprior's. */
+gp_matrix *test_random_points(size_t n, size_t d, double lo, double hi, unsigned long long seed);
+
+/* Fail unless K is exactly symmetric with eigenvalues >= -1e-10 max |eig|. */
+void test_check_sym_psd(const gp_matrix *K, const char *what);
 
 #endif

@@ -1,0 +1,54 @@
+/* helpers.c: helpers shared by the cmocka suites (declared in test_util.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <lapacke.h>
+
+#include "test_util.h"
+
+gp_matrix *test_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y)
+{
+    gp_error err = {0};
+    gp_matrix *K = gp_matrix_alloc(X->rows, Y ? Y->rows : X->rows);
+    assert_non_null(K);
+    if (gp_kernel_gram(k, X, Y, K, &err) != GP_OK)
+        fail_msg("gram failed: %s", err.msg);
+    return K;
+}
+
+/* A 64-bit LCG (Knuth's MMIX constants), independent of the code under test. */
+static double lcg_uniform(unsigned long long *s)
+{
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(*s >> 11) / 9007199254740992.0;
+}
+
+gp_matrix *test_random_points(size_t n, size_t d, double lo, double hi, unsigned long long seed)
+{
+    gp_matrix *X = gp_matrix_alloc(n, d);
+    assert_non_null(X);
+    for (size_t i = 0; i < n * d; i++)
+        X->data[i] = lo + (hi - lo) * lcg_uniform(&seed);
+    return X;
+}
+
+void test_check_sym_psd(const gp_matrix *K, const char *what)
+{
+    const size_t n = K->rows;
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < n; i++)
+            if (GP_AT(K, i, j) != GP_AT(K, j, i))
+                fail_msg("%s: K[%zu,%zu] = %.17g != K[%zu,%zu] = %.17g", what, i, j, GP_AT(K, i, j),
+                         j, i, GP_AT(K, j, i));
+    double *A = malloc(n * n * sizeof *A), *w = malloc(n * sizeof *w);
+    assert_non_null(A);
+    assert_non_null(w);
+    memcpy(A, K->data, n * n * sizeof *A);
+    lapack_int info = LAPACKE_dsyev(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)n, A, (lapack_int)n, w);
+    assert_int_equal(info, 0);
+    double big = fmax(fabs(w[0]), fabs(w[n - 1]));
+    if (w[0] < -1e-10 * big)
+        fail_msg("%s: not PSD, smallest eigenvalue %g (largest %g)", what, w[0], w[n - 1]);
+    free(A);
+    free(w);
+}
