@@ -608,3 +608,63 @@ size_t gp_kernel_describe(const gp_kernel *k, char *buf, size_t cap)
         describe_rec(k, &sb);
     return sb.len;
 }
+
+/* ---- introspection ---------------------------------------------------------- */
+
+int gp_kernel_is_stationary(const gp_kernel *k)
+{
+    if (!k)
+        return 0;
+    switch (k->type) {
+    case GP_K_RBF:
+    case GP_K_OU:
+    case GP_K_EXPONENTIAL:
+    case GP_K_MATERN32:
+    case GP_K_MATERN52:
+    case GP_K_RQ:
+    case GP_K_PERIODIC:
+    case GP_K_CONSTANT:
+    case GP_K_WHITE:
+        return 1;
+    case GP_K_SUM:
+    case GP_K_PRODUCT:
+        return gp_kernel_is_stationary(k->a) && gp_kernel_is_stationary(k->b);
+    case GP_K_SCALE:
+    case GP_K_STRETCH:
+    case GP_K_SHIFT:
+    case GP_K_SELECT:
+        return gp_kernel_is_stationary(k->a);
+    default: /* linear, polynomial, nn, brownian, warp */
+        return 0;
+    }
+}
+
+gp_spectral_family gp_kernel_spectral(const gp_kernel *k, gp_spectral *out)
+{
+    double c = 1.0;
+    while (k && k->type == GP_K_SCALE) {
+        c *= k->variance;
+        k = k->a;
+    }
+    gp_spectral s = {GP_SPECTRAL_NONE, 0.0, NULL, 0, 0.0};
+    if (k) {
+        switch (k->type) {
+        case GP_K_RBF: s.family = GP_SPECTRAL_RBF; break;
+        case GP_K_EXPONENTIAL: s.family = GP_SPECTRAL_EXPONENTIAL; break;
+        case GP_K_OU: s.family = GP_SPECTRAL_OU; break;
+        case GP_K_MATERN32: s.family = GP_SPECTRAL_MATERN32; break;
+        case GP_K_MATERN52: s.family = GP_SPECTRAL_MATERN52; break;
+        case GP_K_RQ: s.family = GP_SPECTRAL_RQ; break;
+        default: break;
+        }
+    }
+    if (s.family != GP_SPECTRAL_NONE) {
+        s.variance = c * k->amplitude * k->amplitude;
+        s.ls = k->vec;
+        s.nls = k->nvec;
+        s.alpha = k->alpha;
+    }
+    if (out)
+        *out = s;
+    return s.family;
+}

@@ -85,4 +85,36 @@ gp_code gp_kernel_diag(const gp_kernel *k, const gp_matrix *X, double *out, gp_e
  * (snprintf semantics; returns the length it needed). */
 size_t gp_kernel_describe(const gp_kernel *k, char *buf, size_t cap);
 
+/* ---- introspection (for the grid and spectral samplers) ------------------- */
+
+/* 1 if k(x, x') depends on x - x' only: the stationary leaves (rbf, ou,
+ * exponential, matern32/52, rq, periodic), constant and white, and sums,
+ * products, non-negative scalings, stretches, shifts and selections of
+ * stationary kernels (k0(s x - s x'), k0((x - c) - (x' - c)) = k0(x - x')).
+ * 0 for linear, polynomial, nn, brownian and anything warped. */
+int gp_kernel_is_stationary(const gp_kernel *k);
+
+typedef enum gp_spectral_family {
+    GP_SPECTRAL_NONE = 0,
+    GP_SPECTRAL_RBF,         /* a^2 exp(-r^2 / (2 l^2)) */
+    GP_SPECTRAL_EXPONENTIAL, /* a^2 exp(-r / l)         (Matern 1/2) */
+    GP_SPECTRAL_OU,          /* a^2 exp(-r / (2 l))     (the exponential with length-scale 2 l) */
+    GP_SPECTRAL_MATERN32,
+    GP_SPECTRAL_MATERN52,
+    GP_SPECTRAL_RQ           /* a^2 (1 + r^2 / (2 alpha l^2))^(-alpha) */
+} gp_spectral_family;
+
+typedef struct gp_spectral {
+    gp_spectral_family family;
+    double variance;  /* k(x, x): a^2 times every scaling above the leaf */
+    const double *ls; /* the leaf's nls length-scales (points into k: valid while k lives) */
+    size_t nls;       /* 1, or one per input dimension */
+    double alpha;     /* rq only */
+} gp_spectral;
+
+/* If k is one of the leaves above, or a chain of non-negative scalings of one,
+ * fill *out (may be NULL) and return its family; otherwise GP_SPECTRAL_NONE
+ * (sums, products, periodic, constant, white, transforms, non-stationary). */
+gp_spectral_family gp_kernel_spectral(const gp_kernel *k, gp_spectral *out);
+
 #endif

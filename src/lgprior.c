@@ -254,6 +254,7 @@ int luaopen_gprior(lua_State *L)
     lgp_open_matrix(L);
     lgp_open_kernel(L);
     lgp_open_process(L);
+    lgp_open_grid(L);
     lgp_open_figure(L);
     lgp_open_stats(L);
     lgp_open_basis(L);

@@ -56,6 +56,7 @@ void lgp_open_process(lua_State *L);
 void lgp_open_figure(lua_State *L);
 void lgp_open_stats(lua_State *L);
 void lgp_open_basis(lua_State *L);
+void lgp_open_grid(lua_State *L);
 
 /* The module: the table of all the above plus the Lua library parts
  * (the files lua/gprior/NAME.lua) registered in package.preload. */
