@@ -14,21 +14,29 @@ size_t gp_matrix_bytes(size_t rows, size_t cols)
     return sizeof(gp_matrix) + rows * cols * sizeof(double);
 }
 
-gp_matrix *gp_matrix_init(void *block, size_t rows, size_t cols)
+static gp_matrix *set_header(void *block, size_t rows, size_t cols)
 {
     gp_matrix *m = block;
     m->rows = rows;
     m->cols = cols;
     m->data = (double *)(m + 1);
+    return m;
+}
+
+gp_matrix *gp_matrix_init(void *block, size_t rows, size_t cols)
+{
+    gp_matrix *m = set_header(block, rows, cols);
     memset(m->data, 0, rows * cols * sizeof(double));
     return m;
 }
 
 gp_matrix *gp_matrix_alloc(size_t rows, size_t cols)
 {
+    /* calloc: large blocks come as fresh zero pages, without a memset pass
+     * over an n x n matrix that is about to be overwritten. */
     size_t bytes = gp_matrix_bytes(rows, cols);
-    void *block = bytes ? malloc(bytes) : NULL;
-    return block ? gp_matrix_init(block, rows, cols) : NULL;
+    void *block = bytes ? calloc(1, bytes) : NULL;
+    return block ? set_header(block, rows, cols) : NULL;
 }
 
 void gp_matrix_free(gp_matrix *m)
