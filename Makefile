@@ -29,7 +29,7 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 CMOCKA     = $(shell pkg-config --cflags --libs cmocka)
-CFLAGS    += -DGPRIOR_VERSION=\"$(VERSION)\" -std=c11 $(OPT) -g -fPIC $(WARNINGS) $(SANFLAGS) -MMD -MP
+CFLAGS    += -DGPRIOR_VERSION=\"$(VERSION)\" -std=c11 $(OPT) -fno-math-errno -g -fPIC $(WARNINGS) $(SANFLAGS) -MMD -MP
 LDFLAGS   += $(SANFLAGS)
 
 # ---- files --------------------------------------------------------------------

@@ -238,19 +238,56 @@ static gp_code transform_inputs(const gp_kernel *k, const gp_matrix *X, const ch
 
 /* ---- Gram matrix ----------------------------------------------------------- */
 
-/* Apply K_ij = K_ij op T_ij (op 0: +, 1: *) over the computed part of K. */
-static void combine(gp_matrix *K, const gp_matrix *T, int sym, int multiply)
+/* Element-wise K_ij = K_ij + T_ij (op 0), K_ij * T_ij (op 1) or c K_ij (op 2)
+ * over the computed part of K, columns shared among threads for large K. */
+typedef struct colop_job {
+    gp_matrix *K;
+    const gp_matrix *T;
+    int sym, op;
+    double c;
+} colop_job;
+
+static void colop_cols(void *ctx, size_t j0, size_t j1)
 {
-    for (size_t j = 0; j < K->cols; j++) {
-        double *kj = &GP_AT(K, 0, j);
-        const double *tj = &GP_AT(T, 0, j);
-        const size_t len = sym ? j + 1 : K->rows;
-        if (multiply)
+    const colop_job *jb = ctx;
+    for (size_t j = j0; j < j1; j++) {
+        double *kj = &GP_AT(jb->K, 0, j);
+        const double *tj = jb->T ? &GP_AT(jb->T, 0, j) : NULL;
+        const size_t len = jb->sym ? j + 1 : jb->K->rows;
+        if (jb->op == 0)
+            for (size_t i = 0; i < len; i++)
+                kj[i] += tj[i];
+        else if (jb->op == 1)
             for (size_t i = 0; i < len; i++)
                 kj[i] *= tj[i];
         else
             for (size_t i = 0; i < len; i++)
-                kj[i] += tj[i];
+                kj[i] *= jb->c;
+    }
+}
+
+static void colop(gp_matrix *K, const gp_matrix *T, int sym, int op, double c)
+{
+    colop_job jb = {K, T, sym, op, c};
+    gp_kernel_parallel_cols(K->rows, K->cols, sym, 0, colop_cols, &jb);
+}
+
+/* Columns j0..j1-1 of the strict lower triangle of K from the upper one, in
+ * tiles of MIRROR_TILE rows so that the strided reads stay in cache. */
+#define MIRROR_TILE 64
+
+static void mirror_cols(void *ctx, size_t j0, size_t j1)
+{
+    gp_matrix *K = ctx;
+    const size_t n = K->rows;
+    double *a = K->data;
+    for (size_t i0 = j0 + 1; i0 < n; i0 += MIRROR_TILE) {
+        const size_t i1 = n - i0 < MIRROR_TILE ? n : i0 + MIRROR_TILE;
+        for (size_t j = j0; j < j1; j++) {
+            double *col = a + j * n;
+            for (size_t i = i0 > j + 1 ? i0 : j + 1; i < i1; i++)
+                col[i] = a[i * n + j];
+        }
     }
 }
 
@@ -274,22 +311,15 @@ static gp_code gram_rec(const gp_kernel *k, const gp_matrix *X, const gp_matrix 
                                 gp_kernel_leaf_name(k), n, m);
         rc = gram_rec(k->b, X, Y, sym, T, err);
         if (!rc)
-            combine(K, T, sym, k->type == GP_K_PRODUCT);
+            colop(K, T, sym, k->type == GP_K_PRODUCT, 0.0);
         gp_matrix_free(T);
         return rc;
     }
     case GP_K_SCALE: {
         rc = gram_rec(k->a, X, Y, sym, K, err);
-        if (rc)
-            return rc;
-        const double c = k->variance;
-        for (size_t j = 0; j < m; j++) {
-            double *kj = &GP_AT(K, 0, j);
-            const size_t len = sym ? j + 1 : n;
-            for (size_t i = 0; i < len; i++)
-                kj[i] *= c;
-        }
-        return GP_OK;
+        if (!rc)
+            colop(K, NULL, sym, 2, k->variance);
+        return rc;
     }
     case GP_K_WARP: {
         double *wx = malloc((n + (sym ? 0 : m)) * sizeof *wx);
@@ -367,13 +397,14 @@ gp_code gp_kernel_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *
     if (K->rows != n || K->cols != m || !K->data)
         return gp_error_set(err, GP_ERR_DIM, "gram: K is %zu x %zu, expected %zu x %zu", K->rows,
                             K->cols, n, m);
-    rc = gram_rec(k, X, sym ? X : Y, sym, K, err);
+    /* Symmetric: a leaf fills both triangles (mode 2); an expression computes
+     * the upper one, mirrored below afterwards. */
+    const int mode = !sym ? 0 : gp_kernel_is_leaf(k) ? 2 : 1;
+    rc = gram_rec(k, X, sym ? X : Y, mode, K, err);
     if (rc)
         return rc;
-    if (sym) /* mirror the upper triangle into the lower one */
-        for (size_t j = 0; j < n; j++)
-            for (size_t i = 0; i < j; i++)
-                GP_AT(K, j, i) = GP_AT(K, i, j);
+    if (mode == 1)
+        gp_kernel_parallel_cols(n, n, 0, MIRROR_TILE, mirror_cols, K);
     return GP_OK;
 }
 

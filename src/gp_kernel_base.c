@@ -1,21 +1,28 @@
 /* gp_kernel_base.c: the leaf kernels: constructors (parameter checks) and the
  * formulas of gp_kernel.h evaluated on blocks of input pairs.
  *
- * Every leaf Gram matrix is built in two simple passes over K (column by
- * column; in the symmetric case only rows 0..j of column j, the upper
- * triangle, which is contiguous in column-major storage):
- *   1. a geometry pass: scaled squared distances (stationary kernels), dot
- *      products (dot-product kernels) or sum_c sin^2(pi (x_c - x'_c) / p)
- *      (periodic), accumulated one input dimension at a time so the inner
- *      loop runs down contiguous columns of X and K;
- *   2. an element-wise pass turning that number into the covariance.
- * Neither pass allocates per pair; both are plain loops over contiguous
- * memory, ready to be vectorised or split across threads. */
+ * Every leaf Gram matrix is built column by column (in the symmetric case only
+ * rows 0..j of column j, the upper triangle, which is contiguous in
+ * column-major storage), each column in two passes while it is in cache:
+ *   1. geometry: scaled squared distances (stationary kernels), dot products
+ *      (dot-product kernels) or sum_c sin^2(pi (x_c - x'_c) / p) (periodic),
+ *      accumulated one input dimension at a time so the inner loop runs down
+ *      contiguous columns of X and K;
+ *   2. an element-wise pass turning that number into the covariance, with the
+ *      vectorisable exp of gp_vexp.h.
+ * Both passes are written so that GCC vectorises them at -O2 (GP_VFOR).
+ * Columns are shared among threads (gp_kernel_parallel_cols) for large K;
+ * every entry is computed the same way whatever the thread count. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
+
+#include <cblas.h> /* openblas_get_num_threads */
 
 #include "gp_kernel_impl.h"
+#include "gp_vexp.h"
 
 /* ---- parameter checks ---------------------------------------------------- */
 
@@ -271,7 +278,67 @@ static gp_code check_brownian_input(const gp_matrix *X, const char *which, gp_er
     return GP_OK;
 }
 
-/* ---- pass 1: geometry ---------------------------------------------------- */
+/* ---- parallel column loops ----------------------------------------------- */
+
+/* Below this many computed entries one thread does the work (starting a thread
+ * costs some tens of microseconds; 2^17 entries take a few hundred). */
+#define PAR_MIN_ENTRIES ((size_t)1 << 17)
+#define PAR_MAX_THREADS 64
+
+typedef struct par_state {
+    gp_colfn fn;
+    void *ctx;
+    size_t m, chunk;
+    int reverse;
+    atomic_size_t next;
+} par_state;
+
+/* Take chunks of columns until none are left (dynamic scheduling). */
+static void par_drain(par_state *ps)
+{
+    for (;;) {
+        const size_t c0 = atomic_fetch_add(&ps->next, ps->chunk);
+        if (c0 >= ps->m)
+            return;
+        const size_t c1 = ps->m - c0 < ps->chunk ? ps->m : c0 + ps->chunk;
+        if (ps->reverse) /* longest columns of the upper triangle first */
+            ps->fn(ps->ctx, ps->m - c1, ps->m - c0);
+        else
+            ps->fn(ps->ctx, c0, c1);
+    }
+}
+
+static int par_worker(void *arg)
+{
+    par_drain(arg);
+    return 0;
+}
+
+void gp_kernel_parallel_cols(size_t n, size_t m, int sym, size_t chunk, gp_colfn fn, void *ctx)
+{
+    const double work = sym ? 0.5 * (double)m * (double)m : (double)n * (double)m;
+    int nt = work >= (double)PAR_MIN_ENTRIES ? openblas_get_num_threads() : 1;
+    if (nt > PAR_MAX_THREADS)
+        nt = PAR_MAX_THREADS;
+    if (nt <= 1 || m < 2) {
+        if (m > 0)
+            fn(ctx, 0, m);
+        return;
+    }
+    if (chunk == 0)
+        chunk = m / (8 * (size_t)nt) + 1;
+    par_state ps = {.fn = fn, .ctx = ctx, .m = m, .chunk = chunk, .reverse = sym};
+    atomic_init(&ps.next, 0);
+    thrd_t th[PAR_MAX_THREADS];
+    int started = 0;
+    while (started < nt - 1 && thrd_create(&th[started], par_worker, &ps) == thrd_success)
+        started++; /* if a thread cannot start, the others take its share */
+    par_drain(&ps);
+    for (int t = 0; t < started; t++)
+        thrd_join(th[t], NULL);
+}
+
+/* ---- geometry of one column ---------------------------------------------- */
 
 /* Rows of column j that are computed. */
 static inline size_t col_len(const gp_matrix *K, int sym, size_t j)
@@ -279,78 +346,56 @@ static inline size_t col_len(const gp_matrix *K, int sym, size_t j)
     return sym ? j + 1 : K->rows;
 }
 
-/* K_ij = sum_c ((x_ic - y_jc) / l_c)^2, l_c = ls[0] if nls == 1 else ls[c]. */
-static void pass_sqdist(const gp_matrix *X, const gp_matrix *Y, int sym, const double *ls,
-                        size_t nls, gp_matrix *K)
+/* v_i += ((x_i - y) * il)^2 (first: v_i = ...) */
+GP_VEC_CLONES static void acc_sqdist(double *restrict v, const double *restrict x, size_t len,
+                                     double y, double il, int first)
 {
-    const size_t d = X->cols, m = K->cols;
-    if (d == 1) {
-        const double il = 1.0 / ls[0];
-        const double *x = X->data, *y = Y->data;
-        for (size_t j = 0; j < m; j++) {
-            double *kj = &GP_AT(K, 0, j);
-            const double yj = y[j];
-            const size_t len = col_len(K, sym, j);
-            for (size_t i = 0; i < len; i++) {
-                const double t = (x[i] - yj) * il;
-                kj[i] = t * t;
-            }
-        }
-        return;
-    }
-    for (size_t j = 0; j < m; j++) {
-        double *kj = &GP_AT(K, 0, j);
-        const size_t len = col_len(K, sym, j);
-        memset(kj, 0, len * sizeof *kj);
-        for (size_t c = 0; c < d; c++) {
-            const double il = 1.0 / ls[nls == 1 ? 0 : c];
-            const double *xc = &GP_AT(X, 0, c);
-            const double yjc = GP_AT(Y, j, c);
-            for (size_t i = 0; i < len; i++) {
-                const double t = (xc[i] - yjc) * il;
-                kj[i] += t * t;
-            }
+    if (first)
+        GP_VFOR(i, len, const double t = (x[i] - y) * il; v[i] = t * t;);
+    else
+        GP_VFOR(i, len, const double t = (x[i] - y) * il; v[i] += t * t;);
+}
+
+/* v_i (+)= x_i * y */
+static void acc_dot(double *restrict v, const double *restrict x, size_t len, double y, int first)
+{
+    if (first)
+        GP_VFOR(i, len, v[i] = x[i] * y;);
+    else
+        GP_VFOR(i, len, v[i] += x[i] * y;);
+}
+
+/* Column j of: sum_c ((x_ic - y_jc) / l_c)^2, l_c = ls[0] if nls == 1 else
+ * ls[c] (the squared scaled distances of the stationary kernels). */
+static void col_sqdist(const gp_matrix *X, const gp_matrix *Y, size_t j, const double *ls,
+                       size_t nls, double *v, size_t len)
+{
+    for (size_t c = 0; c < X->cols; c++)
+        acc_sqdist(v, &GP_AT(X, 0, c), len, GP_AT(Y, j, c), 1.0 / ls[nls == 1 ? 0 : c], c == 0);
+}
+
+/* Column j of sum_c sin^2(w (x_ic - y_jc)), w = pi / period. */
+static void col_sinsq(const gp_matrix *X, const gp_matrix *Y, size_t j, double w, double *v,
+                      size_t len)
+{
+    for (size_t c = 0; c < X->cols; c++) {
+        const double *xc = &GP_AT(X, 0, c);
+        const double yjc = GP_AT(Y, j, c);
+        for (size_t i = 0; i < len; i++) {
+            const double t = sin(w * (xc[i] - yjc));
+            v[i] = (c ? v[i] : 0.0) + t * t;
         }
     }
 }
 
-/* K_ij = sum_c sin^2(w (x_ic - y_jc)), w = pi / period. */
-static void pass_sinsq(const gp_matrix *X, const gp_matrix *Y, int sym, double w, gp_matrix *K)
+/* Column j of x_i . y_j */
+static void col_dot(const gp_matrix *X, const gp_matrix *Y, size_t j, double *v, size_t len)
 {
-    const size_t d = X->cols, m = K->cols;
-    for (size_t j = 0; j < m; j++) {
-        double *kj = &GP_AT(K, 0, j);
-        const size_t len = col_len(K, sym, j);
-        memset(kj, 0, len * sizeof *kj);
-        for (size_t c = 0; c < d; c++) {
-            const double *xc = &GP_AT(X, 0, c);
-            const double yjc = GP_AT(Y, j, c);
-            for (size_t i = 0; i < len; i++) {
-                const double t = sin(w * (xc[i] - yjc));
-                kj[i] += t * t;
-            }
-        }
-    }
+    for (size_t c = 0; c < X->cols; c++)
+        acc_dot(v, &GP_AT(X, 0, c), len, GP_AT(Y, j, c), c == 0);
 }
 
-/* K_ij = x_i . y_j */
-static void pass_dot(const gp_matrix *X, const gp_matrix *Y, int sym, gp_matrix *K)
-{
-    const size_t d = X->cols, m = K->cols;
-    for (size_t j = 0; j < m; j++) {
-        double *kj = &GP_AT(K, 0, j);
-        const size_t len = col_len(K, sym, j);
-        memset(kj, 0, len * sizeof *kj);
-        for (size_t c = 0; c < d; c++) {
-            const double *xc = &GP_AT(X, 0, c);
-            const double yjc = GP_AT(Y, j, c);
-            for (size_t i = 0; i < len; i++)
-                kj[i] += xc[i] * yjc;
-        }
-    }
-}
-
-/* ---- pass 2: element-wise formulas --------------------------------------- */
+/* ---- element-wise formulas ----------------------------------------------- */
 
 static double ipow(double b, int e)
 {
@@ -365,34 +410,28 @@ static double ipow(double b, int e)
 }
 
 /* v holds squared scaled distances s^2 = (r/l)^2 (periodic: the sum of
- * sin^2(pi (x_c - x'_c) / p)); replace each by k. */
-static void apply_stationary(const gp_kernel *k, double *v, size_t len)
+ * sin^2(pi (x_c - x'_c) / p)); replace each by k. exp is gp_vexp (at most 1
+ * ulp from the correctly rounded exp), so these loops vectorise. */
+GP_VEC_CLONES static void apply_stationary(const gp_kernel *k, double *restrict v,
+                                           size_t len)
 {
     const double a2 = k->amplitude * k->amplitude;
     switch (k->type) {
     case GP_K_RBF:
-        for (size_t i = 0; i < len; i++)
-            v[i] = a2 * exp(-0.5 * v[i]);
+        GP_VFOR(i, len, v[i] = a2 * gp_vexp(-0.5 * v[i]););
         break;
     case GP_K_OU:
-        for (size_t i = 0; i < len; i++)
-            v[i] = a2 * exp(-0.5 * sqrt(v[i]));
+        GP_VFOR(i, len, v[i] = a2 * gp_vexp(-0.5 * sqrt(v[i])););
         break;
     case GP_K_EXPONENTIAL:
-        for (size_t i = 0; i < len; i++)
-            v[i] = a2 * exp(-sqrt(v[i]));
+        GP_VFOR(i, len, v[i] = a2 * gp_vexp(-sqrt(v[i])););
         break;
     case GP_K_MATERN32:
-        for (size_t i = 0; i < len; i++) {
-            const double t = sqrt(3.0 * v[i]);
-            v[i] = a2 * (1.0 + t) * exp(-t);
-        }
+        GP_VFOR(i, len, const double t = sqrt(3.0 * v[i]); v[i] = a2 * (1.0 + t) * gp_vexp(-t););
         break;
     case GP_K_MATERN52:
-        for (size_t i = 0; i < len; i++) {
-            const double t = sqrt(5.0 * v[i]);
-            v[i] = a2 * (1.0 + t + t * t / 3.0) * exp(-t);
-        }
+        GP_VFOR(i, len, const double t = sqrt(5.0 * v[i]);
+             v[i] = a2 * (1.0 + t + t * t / 3.0) * gp_vexp(-t););
         break;
     case GP_K_RQ: {
         const double alpha = k->alpha, h = 0.5 / alpha;
@@ -402,8 +441,7 @@ static void apply_stationary(const gp_kernel *k, double *v, size_t len)
     }
     case GP_K_PERIODIC: {
         const double il2 = 1.0 / (k->vec[0] * k->vec[0]);
-        for (size_t i = 0; i < len; i++)
-            v[i] = a2 * exp(-2.0 * il2 * v[i]);
+        GP_VFOR(i, len, v[i] = a2 * gp_vexp(-2.0 * il2 * v[i]););
         break;
     }
     default:
@@ -412,28 +450,16 @@ static void apply_stationary(const gp_kernel *k, double *v, size_t len)
 }
 
 /* v holds dot products x.x'; replace each by k. */
-static void apply_dot(const gp_kernel *k, double *v, size_t len)
+static void apply_dot(const gp_kernel *k, double *restrict v, size_t len)
 {
     const double s2 = k->variance, c = k->offset;
     if (k->type == GP_K_LINEAR) {
-        for (size_t i = 0; i < len; i++)
-            v[i] = c + s2 * v[i];
+        GP_VFOR(i, len, v[i] = c + s2 * v[i];);
     } else {
         const int deg = k->degree;
         for (size_t i = 0; i < len; i++)
             v[i] = ipow(c + s2 * v[i], deg);
     }
-}
-
-static void apply_all(const gp_kernel *k, gp_matrix *K, int sym,
-                      void (*fn)(const gp_kernel *, double *, size_t))
-{
-    if (!sym) {
-        fn(k, K->data, K->rows * K->cols);
-        return;
-    }
-    for (size_t j = 0; j < K->cols; j++)
-        fn(k, &GP_AT(K, 0, j), j + 1);
 }
 
 /* ---- the neural-network kernel ------------------------------------------- */
@@ -470,23 +496,11 @@ static gp_code nn_weights(const gp_kernel *k, const gp_matrix *X, const char *wh
     return GP_OK;
 }
 
-static gp_code nn_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y, int sym,
-                       gp_matrix *K, gp_error *err)
+/* V (m x dim): row j is S yt_j (with the weights wx, wy: see nn_column). */
+static void nn_prepare(const gp_kernel *k, const gp_matrix *Y, double *V)
 {
-    const size_t n = X->rows, m = Y->rows, d = X->cols, dim = k->dim;
+    const size_t m = Y->rows, d = Y->cols, dim = k->dim;
     const double *S = k->vec;
-    double *V = malloc((m * dim + n + (sym ? 0 : m)) * sizeof *V);
-    if (!V)
-        return gp_error_set(err, GP_ERR_NOMEM, "nn: out of memory for %zu x %zu inputs", n, m);
-    double *wx = V + m * dim, *wy = sym ? wx : wx + n;
-    gp_code rc = nn_weights(k, X, "X", wx, NULL, err);
-    if (!rc && !sym)
-        rc = nn_weights(k, Y, "Y", wy, NULL, err);
-    if (rc) {
-        free(V);
-        return rc;
-    }
-    /* V (m x dim): row j is S yt_j */
     for (size_t a = 0; a < dim; a++) {
         double *va = V + a * m;
         for (size_t j = 0; j < m; j++)
@@ -498,37 +512,53 @@ static gp_code nn_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *
                 va[j] += s * yc[j];
         }
     }
-    /* K_ij = xt_i' S yt_j, then the arcsine formula */
-    const double c0 = k->offset, s2 = k->variance * 2.0 / GP_PI;
-    for (size_t j = 0; j < m; j++) {
-        double *kj = &GP_AT(K, 0, j);
-        const size_t len = col_len(K, sym, j);
-        const double v0 = V[j];
-        for (size_t i = 0; i < len; i++)
-            kj[i] = v0;
-        for (size_t c = 0; c < d; c++) {
-            const double *xc = &GP_AT(X, 0, c);
-            const double vc = V[(c + 1) * m + j];
-            for (size_t i = 0; i < len; i++)
-                kj[i] += xc[i] * vc;
-        }
-        const double two_wy = 2.0 * wy[j];
-        for (size_t i = 0; i < len; i++)
-            kj[i] = c0 + s2 * asin(clamp1(kj[i] * two_wy * wx[i]));
-    }
-    free(V);
-    return GP_OK;
+}
+
+/* Column j: K_ij = xt_i' S yt_j, then the arcsine formula. */
+static void nn_column(const gp_kernel *k, const gp_matrix *X, size_t m, const double *V,
+                      const double *wx, const double *wy, size_t j, double *kj, size_t len)
+{
+    const double v0 = V[j];
+    for (size_t i = 0; i < len; i++)
+        kj[i] = v0;
+    for (size_t c = 0; c < X->cols; c++)
+        acc_dot(kj, &GP_AT(X, 0, c), len, V[(c + 1) * m + j], 0);
+    const double c0 = k->offset, s2 = k->variance * 2.0 / GP_PI, two_wy = 2.0 * wy[j];
+    for (size_t i = 0; i < len; i++)
+        kj[i] = c0 + s2 * asin(clamp1(kj[i] * two_wy * wx[i]));
 }
 
 /* ---- Gram and diagonal ----------------------------------------------------- */
 
-gp_code gp_kernel_leaf_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y, int sym,
-                            gp_matrix *K, gp_error *err)
+typedef struct leaf_job {
+    const gp_kernel *k;
+    const gp_matrix *X, *Y;
+    gp_matrix *K;
+    int sym;
+    const double *V, *wx, *wy; /* nn only */
+} leaf_job;
+
+/* Rows j0..j1-1 of the strict lower triangle from columns j0..j1-1 of the
+ * upper one, just computed and still in cache: for each column i < j1 a
+ * contiguous run of rows, so K is written once, in whole cache lines. */
+static void mirror_block(gp_matrix *K, size_t j0, size_t j1)
 {
-    gp_code rc = check_dim(k, X->cols, err);
-    if (rc)
-        return rc;
-    const size_t d = X->cols, m = K->cols;
+    const size_t n = K->rows;
+    double *a = K->data;
+    for (size_t i = 0; i < j1; i++) {
+        double *col = a + i * n;
+        for (size_t j = i + 1 > j0 ? i + 1 : j0; j < j1; j++)
+            col[j] = a[j * n + i];
+    }
+}
+
+/* Column j (rows 0..len-1) of a leaf Gram matrix. Each entry depends only on
+ * its own pair of inputs, so the result is the same whatever the thread count. */
+static void leaf_column(const leaf_job *jb, size_t j, double *kj, size_t len)
+{
+    const gp_kernel *k = jb->k;
+    const gp_matrix *X = jb->X, *Y = jb->Y;
+    const size_t d = X->cols;
     switch (k->type) {
     case GP_K_RBF:
     case GP_K_OU:
@@ -536,64 +566,93 @@ gp_code gp_kernel_leaf_gram(const gp_kernel *k, const gp_matrix *X, const gp_mat
     case GP_K_MATERN32:
     case GP_K_MATERN52:
     case GP_K_RQ:
-        pass_sqdist(X, Y, sym, k->vec, k->nvec, K);
-        apply_all(k, K, sym, apply_stationary);
-        return GP_OK;
+        col_sqdist(X, Y, j, k->vec, k->nvec, kj, len);
+        apply_stationary(k, kj, len);
+        break;
     case GP_K_PERIODIC:
-        pass_sinsq(X, Y, sym, GP_PI / k->period, K);
-        apply_all(k, K, sym, apply_stationary);
-        return GP_OK;
+        col_sinsq(X, Y, j, GP_PI / k->period, kj, len);
+        apply_stationary(k, kj, len);
+        break;
     case GP_K_LINEAR:
     case GP_K_POLYNOMIAL:
-        pass_dot(X, Y, sym, K);
-        apply_all(k, K, sym, apply_dot);
-        return GP_OK;
+        col_dot(X, Y, j, kj, len);
+        apply_dot(k, kj, len);
+        break;
     case GP_K_NN:
-        return nn_gram(k, X, Y, sym, K, err);
+        nn_column(k, X, Y->rows, jb->V, jb->wx, jb->wy, j, kj, len);
+        break;
     case GP_K_BROWNIAN: {
+        const double s2 = k->variance, yj = Y->data[j];
+        const double *x = X->data;
+        for (size_t i = 0; i < len; i++)
+            kj[i] = s2 * (x[i] < yj ? x[i] : yj);
+        break;
+    }
+    case GP_K_CONSTANT:
+        for (size_t i = 0; i < len; i++)
+            kj[i] = k->variance;
+        break;
+    case GP_K_WHITE:
+        for (size_t i = 0; i < len; i++) {
+            size_t c = 0;
+            while (c < d && GP_AT(X, i, c) == GP_AT(Y, j, c))
+                c++;
+            kj[i] = c == d ? k->variance : 0.0;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* Columns j0..j1-1, in blocks of MIRROR_COLS columns (mirrored if sym == 2). */
+#define MIRROR_COLS 16
+
+static void leaf_cols(void *ctx, size_t j0, size_t j1)
+{
+    const leaf_job *jb = ctx;
+    for (size_t b0 = j0; b0 < j1; b0 += MIRROR_COLS) {
+        const size_t b1 = j1 - b0 < MIRROR_COLS ? j1 : b0 + MIRROR_COLS;
+        for (size_t j = b0; j < b1; j++)
+            leaf_column(jb, j, &GP_AT(jb->K, 0, j), col_len(jb->K, jb->sym, j));
+        if (jb->sym == 2)
+            mirror_block(jb->K, b0, b1);
+    }
+}
+
+gp_code gp_kernel_leaf_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y, int sym,
+                            gp_matrix *K, gp_error *err)
+{
+    if (!gp_kernel_is_leaf(k))
+        return gp_error_set(err, GP_ERR_ARG, "kernel: not a leaf kernel");
+    gp_code rc = check_dim(k, X->cols, err);
+    if (rc)
+        return rc;
+    leaf_job jb = {.k = k, .X = X, .Y = Y, .K = K, .sym = sym};
+    double *V = NULL;
+    if (k->type == GP_K_BROWNIAN) {
         rc = check_brownian_input(X, "X", err);
         if (!rc && !sym)
             rc = check_brownian_input(Y, "Y", err);
-        if (rc)
-            return rc;
-        const double s2 = k->variance;
-        const double *x = X->data, *y = Y->data;
-        for (size_t j = 0; j < m; j++) {
-            double *kj = &GP_AT(K, 0, j);
-            const double yj = y[j];
-            const size_t len = col_len(K, sym, j);
-            for (size_t i = 0; i < len; i++)
-                kj[i] = s2 * (x[i] < yj ? x[i] : yj);
-        }
-        return GP_OK;
+    } else if (k->type == GP_K_NN) {
+        const size_t n = X->rows, m = Y->rows;
+        V = malloc((m * k->dim + n + (sym ? 0 : m)) * sizeof *V);
+        if (!V)
+            return gp_error_set(err, GP_ERR_NOMEM, "nn: out of memory for %zu x %zu inputs", n, m);
+        double *wx = V + m * k->dim, *wy = sym ? wx : wx + n;
+        rc = nn_weights(k, X, "X", wx, NULL, err);
+        if (!rc && !sym)
+            rc = nn_weights(k, Y, "Y", wy, NULL, err);
+        if (!rc)
+            nn_prepare(k, Y, V);
+        jb.V = V;
+        jb.wx = wx;
+        jb.wy = wy;
     }
-    case GP_K_CONSTANT: {
-        const double c = k->variance;
-        for (size_t j = 0; j < m; j++) {
-            double *kj = &GP_AT(K, 0, j);
-            const size_t len = col_len(K, sym, j);
-            for (size_t i = 0; i < len; i++)
-                kj[i] = c;
-        }
-        return GP_OK;
-    }
-    case GP_K_WHITE: {
-        const double s2 = k->variance;
-        for (size_t j = 0; j < m; j++) {
-            double *kj = &GP_AT(K, 0, j);
-            const size_t len = col_len(K, sym, j);
-            for (size_t i = 0; i < len; i++) {
-                size_t c = 0;
-                while (c < d && GP_AT(X, i, c) == GP_AT(Y, j, c))
-                    c++;
-                kj[i] = c == d ? s2 : 0.0;
-            }
-        }
-        return GP_OK;
-    }
-    default:
-        return gp_error_set(err, GP_ERR_ARG, "kernel: not a leaf kernel");
-    }
+    if (!rc)
+        gp_kernel_parallel_cols(K->rows, K->cols, sym != 0, 0, leaf_cols, &jb);
+    free(V);
+    return rc;
 }
 
 gp_code gp_kernel_leaf_diag(const gp_kernel *k, const gp_matrix *X, double *out, gp_error *err)

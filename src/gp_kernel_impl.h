@@ -78,12 +78,23 @@ static inline int gp_kernel_is_leaf(const gp_kernel *k)
 }
 
 /* Leaf entry points (gp_kernel_base.c). X and Y are validated (non-empty,
- * same number of columns, finite). sym: Y == X and only the upper triangle
- * (i <= j) of K needs to be written. */
+ * same number of columns, finite). sym: 0: all of K; 1: Y == X and only the
+ * upper triangle (i <= j) of K needs to be written; 2: Y == X, both triangles
+ * (the lower one a copy of the upper one, made while it is in cache). */
 gp_code gp_kernel_leaf_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y, int sym,
                             gp_matrix *K, gp_error *err);
 gp_code gp_kernel_leaf_diag(const gp_kernel *k, const gp_matrix *X, double *out, gp_error *err);
 const char *gp_kernel_leaf_name(const gp_kernel *k);
+
+/* Columns j0..j1-1 of some n x m matrix. */
+typedef void (*gp_colfn)(void *ctx, size_t j0, size_t j1);
+
+/* Run fn over the columns 0..m-1 of an n x m matrix (sym: column j holds j + 1
+ * computed entries; the longest are handed out first), in chunks of chunk
+ * columns (0: automatic) shared among openblas_get_num_threads() threads
+ * (C11 threads, dynamic scheduling) when there are at least 2^17 entries, else
+ * in the calling thread. fn must write disjoint columns and must not fail. */
+void gp_kernel_parallel_cols(size_t n, size_t m, int sym, size_t chunk, gp_colfn fn, void *ctx);
 
 /* ---- text builder with snprintf semantics -------------------------------- */
 

@@ -22,7 +22,7 @@ static gp_code sample_leaf(const gp_process *leaf, const gp_matrix *X, double ji
     if (!rc)
         rc = gp_func_eval_rows(leaf->mean, X, mu, err);
     if (!rc) {
-        rc = gp_mvn_factor(K, jitter_rel, &F, err);
+        rc = gp_mvn_factor_gram(K, jitter_rel, &F, err);
         if (rc == GP_ERR_NOT_PSD && err) { /* a kernel should never do this: say which */
             char what[256];
             gp_kernel_describe(leaf->kernel, what, sizeof what);

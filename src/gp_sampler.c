@@ -129,7 +129,56 @@ static int schur_residual(const double *a, size_t n, size_t r, const double *dia
     return 0;
 }
 
-gp_code gp_mvn_factor(gp_matrix *K, double jitter_rel, gp_factor *F, gp_error *err)
+/* 1 if every entry of K (n x n) is finite and |K_ij - K_ji| <= tol, else 0.
+ * One pass over K in SYM_TILE x SYM_TILE tiles, a lower one with its mirror
+ * image, so that the strided reads stay in cache. NaN and inf fail the test
+ * |a - b| <= tol (inf - inf is NaN). */
+#define SYM_TILE 64
+
+static int check_sym_finite(const double *a, size_t n, double tol)
+{
+    int ok = 1;
+    for (size_t j0 = 0; j0 < n; j0 += SYM_TILE) {
+        const size_t j1 = n - j0 < SYM_TILE ? n : j0 + SYM_TILE;
+        for (size_t i0 = j0; i0 < n; i0 += SYM_TILE) {
+            const size_t i1 = n - i0 < SYM_TILE ? n : i0 + SYM_TILE;
+            for (size_t j = j0; j < j1; j++) {
+                const double *col = a + j * n;
+                for (size_t i = i0 > j ? i0 : j; i < i1; i++)
+                    ok &= fabs(col[i] - a[i * n + j]) <= tol;
+            }
+        }
+    }
+    return ok;
+}
+
+/* Errors for a K with a non-finite entry or asymmetric by more than symtol,
+ * each reported at its first place in column-major order. */
+static gp_code check_matrix(const gp_matrix *K, double symtol, gp_error *err)
+{
+    const size_t n = K->rows;
+    const double *a = K->data;
+    if (check_sym_finite(a, n, symtol)) /* the usual case: one pass */
+        return GP_OK;
+    size_t bad = gp_matrix_find_nonfinite(K);
+    if (bad != (size_t)-1)
+        return gp_error_set(err, GP_ERR_ARG,
+                            "covariance matrix has a non-finite entry %g at (%zu, %zu)",
+                            K->data[bad], bad % n + 1, bad / n + 1);
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = j + 1; i < n; i++)
+            if (fabs(a[j * n + i] - a[i * n + j]) > symtol)
+                return gp_error_set(err, GP_ERR_ARG,
+                                    "covariance matrix is not symmetric: K(%zu, %zu) = %.17g but "
+                                    "K(%zu, %zu) = %.17g",
+                                    i + 1, j + 1, a[j * n + i], j + 1, i + 1, a[i * n + j]);
+    return GP_OK;
+}
+
+/* gp_mvn_factor; trusted: K is exactly symmetric by construction (a Gram
+ * matrix), so the O(n^2) check of K runs only if the Cholesky fails (a NaN or
+ * inf in the lower triangle makes it fail: it reaches the diagonal). */
+static gp_code factor(gp_matrix *K, double jitter_rel, int trusted, gp_factor *F, gp_error *err)
 {
     if (!F)
         return gp_error_set(err, GP_ERR_ARG, "gp_mvn_factor: no factor to fill (F is NULL)");
@@ -149,11 +198,6 @@ gp_code gp_mvn_factor(gp_matrix *K, double jitter_rel, gp_factor *F, gp_error *e
         return gp_error_set(err, GP_ERR_ARG,
                             "jitter must be finite and >= 0 (relative to mean diag), got %g",
                             jitter_rel);
-    size_t bad = gp_matrix_find_nonfinite(K);
-    if (bad != (size_t)-1)
-        return gp_error_set(err, GP_ERR_ARG, "covariance matrix has a non-finite entry %g at (%zu, %zu)",
-                            K->data[bad], bad % n + 1, bad / n + 1);
-
     double *a = K->data;
     double dmax = 0.0, dsum = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -165,13 +209,9 @@ gp_code gp_mvn_factor(gp_matrix *K, double jitter_rel, gp_factor *F, gp_error *e
      * the restore the upper one; they must agree. Rounding in a kernel can
      * make them differ in the last bits; sqrt(eps) * max diag allows that. */
     double symtol = sqrt(DBL_EPSILON) * dmax;
-    for (size_t j = 0; j < n; j++)
-        for (size_t i = j + 1; i < n; i++)
-            if (fabs(a[j * n + i] - a[i * n + j]) > symtol)
-                return gp_error_set(err, GP_ERR_ARG,
-                                    "covariance matrix is not symmetric: K(%zu, %zu) = %.17g but "
-                                    "K(%zu, %zu) = %.17g",
-                                    i + 1, j + 1, a[j * n + i], j + 1, i + 1, a[i * n + j]);
+    gp_code rc = !trusted || !isfinite(dsum) ? check_matrix(K, symtol, err) : GP_OK;
+    if (rc)
+        return rc;
 
     double mean = dsum / (double)n;
     double jitter = jitter_rel > 0.0 && mean > 0.0 ? jitter_rel * mean : 0.0;
@@ -189,7 +229,8 @@ gp_code gp_mvn_factor(gp_matrix *K, double jitter_rel, gp_factor *F, gp_error *e
     if (jitter > 0.0)
         for (size_t i = 0; i < n; i++)
             a[i * n + i] += jitter;
-    lapack_int info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', (lapack_int)n, a, (lapack_int)n);
+    /* _work: the NaN scan of LAPACKE_dpotrf is done above already */
+    lapack_int info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', (lapack_int)n, a, (lapack_int)n);
     if (info == 0) {
         int ok = 1;
         for (size_t i = 0; i < n && ok; i++)
@@ -215,6 +256,10 @@ gp_code gp_mvn_factor(gp_matrix *K, double jitter_rel, gp_factor *F, gp_error *e
 
     /* 2. Pivoted Cholesky of K itself (no jitter). */
     restore_lower(a, n, diag);
+    if (trusted && (rc = check_matrix(K, symtol, err)) != GP_OK) {
+        free(diag);
+        return rc;
+    }
     lapack_int *ipiv = malloc(n * sizeof *ipiv);
     int *piv = malloc(n * sizeof *piv);
     if (!ipiv || !piv) {
@@ -290,6 +335,16 @@ gp_code gp_mvn_factor(gp_matrix *K, double jitter_rel, gp_factor *F, gp_error *e
     F->jitter = 0.0;
     F->residual = resid;
     return GP_OK;
+}
+
+gp_code gp_mvn_factor(gp_matrix *K, double jitter_rel, gp_factor *F, gp_error *err)
+{
+    return factor(K, jitter_rel, 0, F, err);
+}
+
+gp_code gp_mvn_factor_gram(gp_matrix *K, double jitter_rel, gp_factor *F, gp_error *err)
+{
+    return factor(K, jitter_rel, 1, F, err);
 }
 
 gp_code gp_mvn_draw(const gp_factor *F, const double *mu, gp_rng *rng, gp_matrix *out,

@@ -47,6 +47,13 @@ const char *gp_factor_method_name(gp_factor_method m);
  * relative to max diag), out of memory. */
 gp_code gp_mvn_factor(gp_matrix *K, double jitter_rel, gp_factor *F, gp_error *err);
 
+/* As gp_mvn_factor, for K exactly symmetric by construction (gp_kernel_gram
+ * with Y = NULL): the pass over all of K that checks symmetry and finiteness
+ * is skipped when the Cholesky succeeds (a non-finite entry in the triangle it
+ * reads makes it fail), and run, with the same errors, when it does not.
+ * Saves reading n^2 doubles (about 40 ms at n = 4000). */
+gp_code gp_mvn_factor_gram(gp_matrix *K, double jitter_rel, gp_factor *F, gp_error *err);
+
 /* out (n x ns, preallocated) = mu 1^T + L Z, Z standard normal from rng
  * (filled column by column). mu may be NULL (zero mean). */
 gp_code gp_mvn_draw(const gp_factor *F, const double *mu, gp_rng *rng, gp_matrix *out,
