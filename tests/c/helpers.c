@@ -4,6 +4,7 @@
 
 #include <lapacke.h>
 
+#include "gp_stats.h"
 #include "test_util.h"
 
 gp_matrix *test_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y)
@@ -51,4 +52,52 @@ void test_check_sym_psd(const gp_matrix *K, const char *what)
         fail_msg("%s: not PSD, smallest eigenvalue %g (largest %g)", what, w[0], w[n - 1]);
     free(A);
     free(w);
+}
+
+gp_matrix *test_matrix_rows(size_t r, size_t c, const double *rowmajor)
+{
+    gp_matrix *m = gp_matrix_alloc(r, c);
+    assert_non_null(m);
+    for (size_t i = 0; i < r; i++)
+        for (size_t j = 0; j < c; j++)
+            GP_AT(m, i, j) = rowmajor[i * c + j];
+    return m;
+}
+
+double test_max_z(const gp_matrix *S, const double *mu, const gp_matrix *K)
+{
+    const size_t n = S->rows;
+    gp_matrix *C = gp_matrix_alloc(n, n), *SE = gp_matrix_alloc(n, n);
+    double *mean = calloc(n, sizeof *mean), *se = calloc(n, sizeof *se);
+    assert_true(C && SE && mean && se);
+    gp_error err;
+    if (gp_stats_moments(S, mean, C, se, SE, &err) != GP_OK)
+        fail_msg("moments failed: %s", err.msg);
+    double worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        worst = fmax(worst, fabs(mean[i] - (mu ? mu[i] : 0.0)) / fmax(se[i], 1e-300));
+        for (size_t j = 0; j <= i; j++)
+            worst = fmax(worst, fabs(GP_AT(C, i, j) - GP_AT(K, i, j)) / fmax(GP_AT(SE, i, j), 1e-300));
+    }
+    free(se);
+    free(mean);
+    gp_matrix_free(SE);
+    gp_matrix_free(C);
+    return worst;
+}
+
+double test_max_z_kernel(const gp_matrix *S, const gp_matrix *X, const gp_kernel *k,
+                         const gp_func *m)
+{
+    const size_t n = S->rows;
+    gp_matrix *K = test_gram(k, X, NULL);
+    double *mu = calloc(n, sizeof *mu);
+    assert_non_null(mu);
+    gp_error err;
+    if (m && gp_func_eval_rows(m, X, mu, &err) != GP_OK)
+        fail_msg("mean failed: %s", err.msg);
+    double worst = test_max_z(S, mu, K);
+    free(mu);
+    gp_matrix_free(K);
+    return worst;
 }

@@ -7,16 +7,6 @@
 
 #include "gp_func.h"
 
-static gp_matrix *mat(size_t r, size_t c, const double *rowmajor)
-{
-    gp_matrix *m = gp_matrix_alloc(r, c);
-    assert_non_null(m);
-    for (size_t i = 0; i < r; i++)
-        for (size_t j = 0; j < c; j++)
-            GP_AT(m, i, j) = rowmajor[i * c + j];
-    return m;
-}
-
 static void expect_describe(const gp_func *f, const char *want)
 {
     char buf[256];
@@ -67,7 +57,7 @@ static void test_constant(void **state)
     gp_error err = {0};
     gp_func *f = gp_func_constant(2.5, &err);
     assert_non_null(f);
-    gp_matrix *X = mat(3, 2, (double[]){1, 2, 3, 4, 5, 6});
+    gp_matrix *X = test_matrix_rows(3, 2, (double[]){1, 2, 3, 4, 5, 6});
     double out[3];
     assert_int_equal(gp_func_eval_rows(f, X, out, &err), GP_OK);
     for (int i = 0; i < 3; i++)
@@ -93,7 +83,7 @@ static void test_polynomial(void **state)
     gp_error err = {0};
     gp_func *f = gp_func_polynomial((double[]){1, -2, 0.5}, 3, &err); /* 1 - 2x + x^2/2 */
     assert_non_null(f);
-    gp_matrix *X = mat(4, 1, (double[]){2, -1, 0, 10});
+    gp_matrix *X = test_matrix_rows(4, 1, (double[]){2, -1, 0, 10});
     double out[4];
     assert_int_equal(gp_func_eval_rows(f, X, out, &err), GP_OK);
     assert_close(out[0], 1 - 4 + 2, 1e-15);
@@ -111,7 +101,7 @@ static void test_polynomial(void **state)
     expect_describe(c, "poly(0.1)");
 
     /* 1-D only */
-    gp_matrix *X2 = mat(2, 2, (double[]){1, 2, 3, 4});
+    gp_matrix *X2 = test_matrix_rows(2, 2, (double[]){1, 2, 3, 4});
     assert_int_equal(gp_func_eval_rows(f, X2, out, &err), GP_ERR_DIM);
     assert_non_null(strstr(err.msg, "1-D"));
     assert_non_null(strstr(err.msg, "2-D"));
@@ -145,7 +135,7 @@ static void test_external_rows(void **state)
     assert_non_null(f);
     expect_describe(f, "wsum");
     assert_int_equal(gp_func_is_zero(f), 0);
-    gp_matrix *X = mat(3, 3, (double[]){1, 2, 3, 4, 5, 6, -1, 0, 1});
+    gp_matrix *X = test_matrix_rows(3, 3, (double[]){1, 2, 3, 4, 5, 6, -1, 0, 1});
     double out[3];
     assert_int_equal(gp_func_eval_rows(f, X, out, &err), GP_OK);
     assert_int_equal(ctx.calls, 3);
@@ -184,7 +174,7 @@ static void test_external_errors(void **state)
     gp_error err = {0};
     cb_ctx ctx = {0};
     gp_func *f = gp_func_external(weighted_sum, &ctx, NULL, "wsum", &err);
-    gp_matrix *X = mat(3, 2, (double[]){1, 2, 3, 4, 5, 6});
+    gp_matrix *X = test_matrix_rows(3, 2, (double[]){1, 2, 3, 4, 5, 6});
     double out[3];
 
     ctx.fail_at = 2;

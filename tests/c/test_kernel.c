@@ -15,17 +15,6 @@
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-/* An r x c matrix from a row-major literal. */
-static gp_matrix *mat(size_t r, size_t c, const double *rowmajor)
-{
-    gp_matrix *m = gp_matrix_alloc(r, c);
-    assert_non_null(m);
-    for (size_t i = 0; i < r; i++)
-        for (size_t j = 0; j < c; j++)
-            GP_AT(m, i, j) = rowmajor[i * c + j];
-    return m;
-}
-
 static void expect_describe(const gp_kernel *k, const char *want)
 {
     char buf[512];
@@ -56,7 +45,7 @@ static void test_rbf_values(void **state)
     double l = 0.7;
     gp_kernel *k = gp_kernel_rbf(1.5, &l, 1, &err);
     assert_non_null(k);
-    gp_matrix *X = mat(3, 1, (double[]){0, 0.4, 1.3});
+    gp_matrix *X = test_matrix_rows(3, 1, (double[]){0, 0.4, 1.3});
     gp_matrix *K = test_gram(k, X, NULL);
     /* a^2 exp(-r^2 / (2 l^2)), a^2 = 2.25, 2 l^2 = 0.98 */
     assert_close(GP_AT(K, 0, 0), 2.25, TOL);
@@ -78,7 +67,7 @@ static void test_ou_exponential_values(void **state)
     gp_kernel *ex = gp_kernel_exponential(2, &l, 1, &err);
     assert_non_null(ou);
     assert_non_null(ex);
-    gp_matrix *X = mat(3, 1, (double[]){0, 0.3, 1});
+    gp_matrix *X = test_matrix_rows(3, 1, (double[]){0, 0.3, 1});
     gp_matrix *K = test_gram(ou, X, NULL);
     /* ou: a^2 exp(-r / (2 l)) = 4 exp(-r) */
     assert_close(GP_AT(K, 0, 1), 4 * exp(-0.3), TOL);
@@ -104,7 +93,7 @@ static void test_matern_values(void **state)
     double l = 2;
     gp_kernel *m3 = gp_kernel_matern32(1, &l, 1, &err);
     gp_kernel *m5 = gp_kernel_matern52(3, &l, 1, &err);
-    gp_matrix *X = mat(2, 1, (double[]){-0.5, 0.5}); /* r = 1, r/l = 0.5 */
+    gp_matrix *X = test_matrix_rows(2, 1, (double[]){-0.5, 0.5}); /* r = 1, r/l = 0.5 */
     gp_matrix *K = test_gram(m3, X, NULL);
     assert_close(GP_AT(K, 0, 1), (1 + sqrt(3.0) * 0.5) * exp(-sqrt(3.0) * 0.5), TOL);
     assert_close(GP_AT(K, 0, 0), 1, TOL);
@@ -126,7 +115,7 @@ static void test_rq_periodic_values(void **state)
     double l = 1;
     gp_kernel *rq = gp_kernel_rq(1, &l, 1, 2, &err);
     assert_non_null(rq);
-    gp_matrix *X = mat(3, 1, (double[]){0, 1, 2});
+    gp_matrix *X = test_matrix_rows(3, 1, (double[]){0, 1, 2});
     gp_matrix *K = test_gram(rq, X, NULL);
     /* (1 + r^2 / (2 alpha l^2))^(-alpha): r = 1 -> 1.25^-2 = 0.64, r = 2 -> 2^-2 */
     assert_close(GP_AT(K, 0, 1), 0.64, TOL);
@@ -136,7 +125,7 @@ static void test_rq_periodic_values(void **state)
 
     gp_kernel *per = gp_kernel_periodic(2, 1, 2, &err);
     assert_non_null(per);
-    gp_matrix *Xp = mat(4, 1, (double[]){0, 0.5, 1, 2});
+    gp_matrix *Xp = test_matrix_rows(4, 1, (double[]){0, 0.5, 1, 2});
     K = test_gram(per, Xp, NULL);
     /* a^2 exp(-2 sin^2(pi r / p) / l^2), p = 2 */
     assert_close(GP_AT(K, 0, 1), 4 * exp(-2 * 0.5), 1e-12); /* sin^2(pi/4) = 1/2 */
@@ -154,7 +143,7 @@ static void test_dot_product_values(void **state)
     (void)state;
     gp_error err = {0};
     gp_kernel *lin = gp_kernel_linear(2, 0.5, &err);
-    gp_matrix *X = mat(2, 1, (double[]){1, -3});
+    gp_matrix *X = test_matrix_rows(2, 1, (double[]){1, -3});
     gp_matrix *K = test_gram(lin, X, NULL);
     /* offset + variance x x' */
     assert_close(GP_AT(K, 0, 0), 0.5 + 2 * 1, TOL);
@@ -165,7 +154,7 @@ static void test_dot_product_values(void **state)
 
     gp_kernel *poly = gp_kernel_polynomial(0.5, 2, 3, &err);
     assert_non_null(poly);
-    gp_matrix *X2 = mat(2, 2, (double[]){1, 2, 3, -1});
+    gp_matrix *X2 = test_matrix_rows(2, 2, (double[]){1, 2, 3, -1});
     K = test_gram(poly, X2, NULL);
     /* (offset + variance x.x')^3: x.x' = 1, |x|^2 = 5, |y|^2 = 10 */
     assert_close(GP_AT(K, 0, 1), 2.5 * 2.5 * 2.5, TOL);
@@ -188,7 +177,7 @@ static void test_nn_values(void **state)
     /* 1-D, Sigma = diag(1, 10): xt = (1, 1), yt = (1, -1) */
     gp_kernel *k = gp_kernel_nn((double[]){1, 0, 0, 10}, 2, 1, 0, &err);
     assert_non_null(k);
-    gp_matrix *X = mat(2, 1, (double[]){1, -1});
+    gp_matrix *X = test_matrix_rows(2, 1, (double[]){1, -1});
     gp_matrix *K = test_gram(k, X, NULL);
     /* xt'S xt = 11 for both, xt'S yt = 1 - 10 = -9 */
     assert_close(GP_AT(K, 0, 1), 2 / PI * asin(-18.0 / 23.0), TOL);
@@ -201,8 +190,8 @@ static void test_nn_values(void **state)
      * y = (0, 2): S yt = (1, 1.1, 2), xt'S yt = 2.1, xt'S xt = 4, yt'S yt = 5 */
     k = gp_kernel_nn((double[]){1, 0.5, 0, 0.5, 2, 0.3, 0, 0.3, 1}, 3, 0.5, 0.1, &err);
     assert_non_null(k);
-    X = mat(1, 2, (double[]){1, 0});
-    gp_matrix *Y = mat(1, 2, (double[]){0, 2});
+    X = test_matrix_rows(1, 2, (double[]){1, 0});
+    gp_matrix *Y = test_matrix_rows(1, 2, (double[]){0, 2});
     K = test_gram(k, X, Y);
     assert_close(GP_AT(K, 0, 0), 0.1 + 0.5 * 2 / PI * asin(4.2 / sqrt(9.0 * 11.0)), TOL);
     gp_matrix_free(K);
@@ -219,7 +208,7 @@ static void test_brownian_constant_white_values(void **state)
     (void)state;
     gp_error err = {0};
     gp_kernel *b = gp_kernel_brownian(2, &err);
-    gp_matrix *X = mat(3, 1, (double[]){0.5, 2, 1});
+    gp_matrix *X = test_matrix_rows(3, 1, (double[]){0.5, 2, 1});
     gp_matrix *K = test_gram(b, X, NULL);
     /* variance min(x, x') */
     assert_close(GP_AT(K, 0, 1), 1.0, TOL);
@@ -235,13 +224,13 @@ static void test_brownian_constant_white_values(void **state)
     gp_matrix_free(K);
 
     gp_kernel *w = gp_kernel_white(0.1, &err);
-    gp_matrix *Xw = mat(3, 2, (double[]){0, 1, 1, 1, 0, 1});
+    gp_matrix *Xw = test_matrix_rows(3, 2, (double[]){0, 1, 1, 1, 0, 1});
     K = test_gram(w, Xw, NULL);
     assert_close(GP_AT(K, 0, 0), 0.1, 0);
     assert_close(GP_AT(K, 0, 1), 0.0, 0);
     assert_close(GP_AT(K, 0, 2), 0.1, 0); /* rows 0 and 2 are equal */
     assert_close(GP_AT(K, 1, 2), 0.0, 0);
-    gp_matrix *Yw = mat(2, 2, (double[]){1, 1, 5, 5});
+    gp_matrix *Yw = test_matrix_rows(2, 2, (double[]){1, 1, 5, 5});
     gp_matrix_free(K);
     K = test_gram(w, Xw, Yw);
     assert_close(GP_AT(K, 1, 0), 0.1, 0);
@@ -262,7 +251,7 @@ static void test_ard_and_multid(void **state)
     gp_error err = {0};
     gp_kernel *ard = gp_kernel_rbf(1, (double[]){1, 2}, 2, &err);
     assert_non_null(ard);
-    gp_matrix *X = mat(2, 2, (double[]){0, 0, 1, 2});
+    gp_matrix *X = test_matrix_rows(2, 2, (double[]){0, 0, 1, 2});
     gp_matrix *K = test_gram(ard, X, NULL);
     /* (1/1)^2 + (2/2)^2 = 2 -> exp(-1) */
     assert_close(GP_AT(K, 0, 1), exp(-1.0), TOL);
@@ -279,7 +268,7 @@ static void test_ard_and_multid(void **state)
 
     double l = 1;
     gp_kernel *iso = gp_kernel_rbf(1, &l, 1, &err);
-    gp_matrix *X3 = mat(2, 3, (double[]){0, 0, 0, 1, 2, 2}); /* r^2 = 9 */
+    gp_matrix *X3 = test_matrix_rows(2, 3, (double[]){0, 0, 0, 1, 2, 2}); /* r^2 = 9 */
     K = test_gram(iso, X3, NULL);
     assert_close(GP_AT(K, 0, 1), exp(-4.5), TOL);
     gp_matrix_free(K);
@@ -296,8 +285,8 @@ static void test_cross_covariance(void **state)
     gp_error err = {0};
     double l = 0.8;
     gp_kernel *k = gp_kernel_rbf(1.2, &l, 1, &err);
-    gp_matrix *X = mat(3, 2, (double[]){0, 0, 1, 0, 0.5, -1});
-    gp_matrix *Y = mat(2, 2, (double[]){0, 1, 2, 2});
+    gp_matrix *X = test_matrix_rows(3, 2, (double[]){0, 0, 1, 0, 0.5, -1});
+    gp_matrix *Y = test_matrix_rows(2, 2, (double[]){0, 1, 2, 2});
     gp_matrix *K = test_gram(k, X, Y);
     assert_int_equal(K->rows, 3);
     assert_int_equal(K->cols, 2);
@@ -309,7 +298,7 @@ static void test_cross_covariance(void **state)
     gp_matrix_free(K);
 
     /* K(X, copy of X) through the cross path equals the symmetric path */
-    gp_matrix *Xc = mat(3, 2, (double[]){0, 0, 1, 0, 0.5, -1});
+    gp_matrix *Xc = test_matrix_rows(3, 2, (double[]){0, 0, 1, 0, 0.5, -1});
     gp_matrix *Ks = test_gram(k, X, NULL), *Kc = test_gram(k, X, Xc);
     for (size_t i = 0; i < 9; i++)
         assert_close(Ks->data[i], Kc->data[i], 1e-15);
@@ -486,7 +475,7 @@ static void test_gram_input_errors(void **state)
     gp_error err = {0};
     double l = 1;
     gp_kernel *k = gp_kernel_rbf(1, &l, 1, &err);
-    gp_matrix *X = mat(3, 2, (double[]){0, 0, 1, 1, 2, 2});
+    gp_matrix *X = test_matrix_rows(3, 2, (double[]){0, 0, 1, 1, 2, 2});
 
     /* empty X */
     gp_matrix *E = gp_matrix_alloc(0, 2);
@@ -495,7 +484,7 @@ static void test_gram_input_errors(void **state)
     gp_matrix_free(E);
 
     /* mismatched d */
-    gp_matrix *Y1 = mat(2, 1, (double[]){0, 1});
+    gp_matrix *Y1 = test_matrix_rows(2, 1, (double[]){0, 1});
     assert_int_equal(gram_error(k, X, Y1, &err), GP_ERR_DIM);
     assert_non_null(strstr(err.msg, "2 columns"));
     assert_non_null(strstr(err.msg, "1"));
@@ -516,7 +505,7 @@ static void test_gram_input_errors(void **state)
     GP_AT(X, 1, 1) = 1;
 
     /* inf in Y */
-    gp_matrix *Y2 = mat(2, 2, (double[]){0, 0, 1, INFINITY});
+    gp_matrix *Y2 = test_matrix_rows(2, 2, (double[]){0, 0, 1, INFINITY});
     gram_error(k, X, Y2, &err);
     assert_non_null(strstr(err.msg, "Y"));
     assert_non_null(strstr(err.msg, "row 2"));
@@ -539,12 +528,12 @@ static void test_gram_input_errors(void **state)
     gp_kernel *b = gp_kernel_brownian(1, &err);
     assert_int_equal(gram_error(b, X, NULL, &err), GP_ERR_DIM);
     assert_non_null(strstr(err.msg, "1-D"));
-    gp_matrix *Xb = mat(3, 1, (double[]){0, 1, -0.25});
+    gp_matrix *Xb = test_matrix_rows(3, 1, (double[]){0, 1, -0.25});
     assert_int_equal(gram_error(b, Xb, NULL, &err), GP_ERR_ARG);
     assert_non_null(strstr(err.msg, "-0.25"));
     assert_non_null(strstr(err.msg, "row 3"));
-    gp_matrix *Yb = mat(2, 1, (double[]){1, -3});
-    gp_matrix *Xok = mat(1, 1, (double[]){1});
+    gp_matrix *Yb = test_matrix_rows(2, 1, (double[]){1, -3});
+    gp_matrix *Xok = test_matrix_rows(1, 1, (double[]){1});
     gram_error(b, Xok, Yb, &err);
     assert_non_null(strstr(err.msg, "-3"));
     assert_non_null(strstr(err.msg, "row 2 of Y"));

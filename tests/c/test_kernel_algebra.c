@@ -15,16 +15,6 @@
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-static gp_matrix *mat(size_t r, size_t c, const double *rowmajor)
-{
-    gp_matrix *m = gp_matrix_alloc(r, c);
-    assert_non_null(m);
-    for (size_t i = 0; i < r; i++)
-        for (size_t j = 0; j < c; j++)
-            GP_AT(m, i, j) = rowmajor[i * c + j];
-    return m;
-}
-
 static void expect_describe(const gp_kernel *k, const char *want)
 {
     char buf[512];
@@ -88,8 +78,8 @@ static void test_sum_product_scale(void **state)
     assert_non_null(s);
     assert_non_null(p);
     assert_non_null(c);
-    gp_matrix *X = mat(4, 1, (double[]){-1, 0, 0.5, 2});
-    gp_matrix *Y = mat(3, 1, (double[]){0.1, -2, 3});
+    gp_matrix *X = test_matrix_rows(4, 1, (double[]){-1, 0, 0.5, 2});
+    gp_matrix *Y = test_matrix_rows(3, 1, (double[]){0.1, -2, 3});
     gp_matrix *KS = test_gram(s, X, NULL), *KP = test_gram(p, X, NULL), *KC = test_gram(c, X, NULL);
     for (size_t i = 0; i < 4; i++)
         for (size_t j = 0; j < 4; j++) {
@@ -136,7 +126,7 @@ static void test_warp_polynomial(void **state)
     gp_kernel *w = gp_kernel_warp(r, sq, &err);
     assert_non_null(w);
     gp_func_release(sq); /* the warp keeps its own reference */
-    gp_matrix *X = mat(3, 1, (double[]){0, 1, -2});
+    gp_matrix *X = test_matrix_rows(3, 1, (double[]){0, 1, -2});
     gp_matrix *K = test_gram(w, X, NULL);
     /* x^2 x'^2 exp(-(x - x')^2 / 2) */
     assert_close(GP_AT(K, 0, 0), 0, TOL);
@@ -144,7 +134,7 @@ static void test_warp_polynomial(void **state)
     assert_close(GP_AT(K, 1, 1), 1, TOL);
     assert_close(GP_AT(K, 1, 2), 4 * exp(-4.5), TOL);
     assert_close(GP_AT(K, 2, 2), 16, TOL);
-    gp_matrix *Y = mat(2, 1, (double[]){3, 0.5});
+    gp_matrix *Y = test_matrix_rows(2, 1, (double[]){3, 0.5});
     gp_matrix_free(K);
     K = test_gram(w, X, Y);
     assert_close(GP_AT(K, 1, 0), 9 * exp(-2.0), TOL);
@@ -167,8 +157,8 @@ static void test_warp_external(void **state)
     assert_non_null(f);
     gp_kernel *w = gp_kernel_warp(r, f, &err);
     gp_func_release(f);
-    gp_matrix *X = mat(5, 2, (double[]){0, 0, 1, 2, -1, 0.5, 2, -2, 0.3, 0.3});
-    gp_matrix *Y = mat(3, 2, (double[]){1, 1, 0, -1, 4, 0});
+    gp_matrix *X = test_matrix_rows(5, 2, (double[]){0, 0, 1, 2, -1, 0.5, 2, -2, 0.3, 0.3});
+    gp_matrix *Y = test_matrix_rows(3, 2, (double[]){1, 1, 0, -1, 4, 0});
     gp_matrix *K = test_gram(w, X, NULL);
     assert_int_equal(ctx.calls, 5); /* n calls, not n^2 */
     gp_matrix *KR = test_gram(r, X, NULL);
@@ -209,7 +199,7 @@ static void test_input_transforms(void **state)
     double l = 1;
     gp_kernel *r = gp_kernel_rbf(1, &l, 1, &err);
     gp_kernel *st = gp_kernel_stretch(r, (double[]){2}, 1, &err);
-    gp_matrix *X = mat(2, 1, (double[]){0, 0.75});
+    gp_matrix *X = test_matrix_rows(2, 1, (double[]){0, 0.75});
     gp_matrix *K = test_gram(st, X, NULL);
     /* exp(-(2 x - 2 x')^2 / 2) */
     assert_close(GP_AT(K, 0, 1), exp(-1.5 * 1.5 / 2), TOL);
@@ -217,7 +207,7 @@ static void test_input_transforms(void **state)
 
     gp_kernel *li = gp_kernel_linear(1, 0, &err);
     gp_kernel *sh = gp_kernel_shift(li, (double[]){1}, 1, &err);
-    gp_matrix *Y = mat(2, 1, (double[]){3, -1});
+    gp_matrix *Y = test_matrix_rows(2, 1, (double[]){3, -1});
     K = test_gram(sh, X, Y);
     /* (x - 1)(x' - 1) */
     assert_close(GP_AT(K, 0, 0), -1 * 2, TOL);
@@ -227,7 +217,7 @@ static void test_input_transforms(void **state)
     /* per-dimension stretch and shift on 2-D input */
     gp_kernel *st2 = gp_kernel_stretch(li, (double[]){2, -1}, 2, &err);
     gp_kernel *sh2 = gp_kernel_shift(st2, (double[]){1, 0.5}, 2, &err);
-    gp_matrix *X2 = mat(2, 2, (double[]){1, 1, 2, 3});
+    gp_matrix *X2 = test_matrix_rows(2, 2, (double[]){1, 1, 2, 3});
     K = test_gram(sh2, X2, NULL);
     /* T(x) = (2 (x0 - 1), -(x1 - 0.5)): T(1, 1) = (0, -0.5), T(2, 3) = (2, -2.5) */
     assert_close(GP_AT(K, 0, 1), 1.25, TOL);
@@ -238,7 +228,7 @@ static void test_input_transforms(void **state)
     gp_kernel *ard = gp_kernel_rbf(1, (double[]){1, 2}, 2, &err);
     gp_kernel *se = gp_kernel_select(ard, (size_t[]){2, 0}, 2, &err);
     assert_non_null(se);
-    gp_matrix *X3 = mat(2, 3, (double[]){0, 5, 1, 1, -7, 3});
+    gp_matrix *X3 = test_matrix_rows(2, 3, (double[]){0, 5, 1, 1, -7, 3});
     K = test_gram(se, X3, NULL);
     /* selected points (1, 0) and (3, 1): ((3-1)/1)^2 + ((1-0)/2)^2 = 4.25 */
     assert_close(GP_AT(K, 0, 1), exp(-4.25 / 2), TOL);
@@ -315,7 +305,7 @@ static void test_diag_matches_gram(void **state)
 
     /* brownian diag: variance x */
     gp_kernel *b = gp_kernel_brownian(2, &err);
-    gp_matrix *Xb = mat(3, 1, (double[]){0, 0.5, 3});
+    gp_matrix *Xb = test_matrix_rows(3, 1, (double[]){0, 0.5, 3});
     check_diag(b, Xb);
     gp_matrix_free(Xb);
     gp_kernel_release(b);
@@ -460,7 +450,7 @@ static void test_algebra_errors(void **state)
     assert_non_null(strstr(err.msg, "select"));
 
     /* sizes checked when the inputs are known */
-    gp_matrix *X = mat(2, 2, (double[]){0, 1, 2, 3});
+    gp_matrix *X = test_matrix_rows(2, 2, (double[]){0, 1, 2, 3});
     gp_matrix *K = gp_matrix_alloc(2, 2);
     double d[2];
     gp_kernel *st = gp_kernel_stretch(r, (double[]){1, 2, 3}, 3, &err);
@@ -502,8 +492,8 @@ static void test_callback_errors(void **state)
     gp_kernel *p = gp_kernel_product(r, w, &err); /* the failing child needs a temporary */
     gp_kernel_release(r);
     gp_func_release(f);
-    gp_matrix *X = mat(4, 1, (double[]){0.5, 1, 2, 3});
-    gp_matrix *Y = mat(2, 1, (double[]){1, 2});
+    gp_matrix *X = test_matrix_rows(4, 1, (double[]){0.5, 1, 2, 3});
+    gp_matrix *Y = test_matrix_rows(2, 1, (double[]){1, 2});
     gp_matrix *K = gp_matrix_alloc(4, 4), *KY = gp_matrix_alloc(4, 2);
 
     ctx.fail_at = 3;
@@ -555,7 +545,7 @@ static void test_reference_counting(void **state)
     gp_kernel_release(w);
     gp_kernel_release(r);
     /* s alone keeps the tree alive */
-    gp_matrix *X = mat(2, 1, (double[]){0, 1});
+    gp_matrix *X = test_matrix_rows(2, 1, (double[]){0, 1});
     gp_matrix *K = test_gram(s, X, NULL);
     assert_close(GP_AT(K, 0, 1), 2 * sin(0.0) * sin(1.0) * exp(-0.5), TOL);
     assert_close(GP_AT(K, 1, 1), 2 * sin(1.0) * sin(1.0), TOL);

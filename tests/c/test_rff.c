@@ -38,36 +38,6 @@ static gp_kernel *make(family f, double amp, const double *ls, size_t nls, doubl
     return k;
 }
 
-/* Largest |z| of the draws S (n x N) at the rows of X against mean m (NULL: 0) and kernel k. */
-static double max_z(const gp_matrix *S, const gp_matrix *X, const gp_kernel *k, const gp_func *m)
-{
-    const size_t n = S->rows;
-    gp_matrix *K = gp_matrix_alloc(n, n), *C = gp_matrix_alloc(n, n), *SE = gp_matrix_alloc(n, n);
-    double *mean = calloc(n, sizeof *mean), *se = calloc(n, sizeof *se), *mu = calloc(n, sizeof *mu);
-    assert_true(K && C && SE && mean && se && mu);
-    gp_error err;
-    assert_int_equal(gp_stats_moments(S, mean, C, se, SE, &err), GP_OK);
-    assert_int_equal(gp_kernel_gram(k, X, NULL, K, &err), GP_OK);
-    if (m)
-        assert_int_equal(gp_func_eval_rows(m, X, mu, &err), GP_OK);
-    double worst = 0;
-    for (size_t i = 0; i < n; i++) {
-        double z = fabs(mean[i] - mu[i]) / se[i];
-        worst = z > worst ? z : worst;
-        for (size_t j = 0; j <= i; j++) {
-            z = fabs(GP_AT(C, i, j) - GP_AT(K, i, j)) / GP_AT(SE, i, j);
-            worst = z > worst ? z : worst;
-        }
-    }
-    free(mu);
-    free(se);
-    free(mean);
-    gp_matrix_free(SE);
-    gp_matrix_free(C);
-    gp_matrix_free(K);
-    return worst;
-}
-
 /* NDRAWS draws with J features each at X; all entries within 5 SE of k and m. */
 static void check_draws(const gp_kernel *k, const gp_func *m, const gp_matrix *X, size_t J,
                         uint64_t seed)
@@ -81,7 +51,7 @@ static void check_draws(const gp_kernel *k, const gp_func *m, const gp_matrix *X
         fail_msg("%s", err.msg);
     assert_int_equal(info.features, J);
     assert_int_equal(info.dim, X->cols);
-    double z = max_z(S, X, k, m);
+    double z = test_max_z_kernel(S, X, k, m);
     gp_matrix_free(S);
     if (!(z <= 5.0))
         fail_msg("%s: max |z| = %.2f > 5", gp_spectral_family_name(info.family), z);
@@ -137,8 +107,8 @@ static void test_ou_convention(void **state)
     gp_rng_seed(&rng, 4);
     gp_error err;
     assert_int_equal(gp_rff_sample(ou, NULL, X, 20, &rng, S, NULL, &err), GP_OK);
-    assert_true(max_z(S, X, ou, NULL) <= 5.0);
-    assert_true(max_z(S, X, ex, NULL) > 5.0);
+    assert_true(test_max_z_kernel(S, X, ou, NULL) <= 5.0);
+    assert_true(test_max_z_kernel(S, X, ex, NULL) > 5.0);
     gp_matrix_free(S);
     gp_matrix_free(X);
     gp_kernel_release(ex);

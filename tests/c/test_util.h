@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "gp_func.h"
 #include "gp_kernel.h"
 #include "gp_matrix.h"
 
@@ -29,5 +30,18 @@ gp_matrix *test_random_points(size_t n, size_t d, double lo, double hi, unsigned
 
 /* Fail unless K is exactly symmetric with eigenvalues >= -1e-10 max |eig|. */
 void test_check_sym_psd(const gp_matrix *K, const char *what);
+
+/* An r x c matrix from a row-major literal. */
+gp_matrix *test_matrix_rows(size_t r, size_t c, const double *rowmajor);
+
+/* Largest |z| of the draws S (points x draws) against mean mu (NULL: 0) and
+ * covariance K, over the means and the lower triangle of the covariance, with
+ * standard errors estimated from the draws (gp_stats_moments): valid for
+ * non-Gaussian draws too. */
+double test_max_z(const gp_matrix *S, const double *mu, const gp_matrix *K);
+
+/* The same against the mean m (NULL: 0) and kernel k at the rows of X. */
+double test_max_z_kernel(const gp_matrix *S, const gp_matrix *X, const gp_kernel *k,
+                         const gp_func *m);
 
 #endif
