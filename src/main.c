@@ -7,13 +7,11 @@
  * Everything runs under lua_pcall with a traceback handler. Exit status:
  * 0 success, 1 the script failed (message with file:line and a traceback),
  * 2 bad command line or a script that cannot be opened. */
-#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <lualib.h>
@@ -121,35 +119,6 @@ static int parse_args(int argc, char **argv, options *o)
     return 0;
 }
 
-/* The Lua allocator. Blocks of HUGE_BLOCK bytes or more (n x n matrices) are
- * aligned to 2 MB and marked for transparent huge pages, where the kernel
- * gives them only on request ("madvise" mode): first-touch page faults on a
- * 128 MB Gram matrix then cost about 40 ms less. Smaller blocks: realloc. */
-#define HUGE_BLOCK ((size_t)32 << 20)
-#define HUGE_PAGE ((size_t)2 << 20)
-
-static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    (void)ud;
-    if (nsize == 0) {
-        free(ptr);
-        return NULL;
-    }
-    if (nsize < HUGE_BLOCK && (ptr == NULL || osize < HUGE_BLOCK))
-        return realloc(ptr, nsize);
-    void *block;
-    if (posix_memalign(&block, HUGE_PAGE, nsize) != 0)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(block, nsize, MADV_HUGEPAGE); /* a hint: failure is harmless */
-#endif
-    if (ptr) {
-        memcpy(block, ptr, osize < nsize ? osize : nsize);
-        free(ptr);
-    }
-    return block;
-}
-
 /* Message handler: add a traceback to the error (as lua.c's msghandler). */
 static int msghandler(lua_State *L)
 {
@@ -236,7 +205,7 @@ int main(int argc, char **argv)
     if (rc)
         return rc;
 
-    lua_State *L = lua_newstate(l_alloc, NULL);
+    lua_State *L = luaL_newstate();
     if (L == NULL) {
         fprintf(stderr, "%s: cannot create a Lua state: not enough memory\n", progname);
         return EXIT_SCRIPT;
