@@ -204,34 +204,31 @@ gp_kernel *gp_kernel_nn(const double *Sigma, size_t dim, double variance, double
     return k;
 }
 
-gp_kernel *gp_kernel_brownian(double variance, gp_error *err)
+/* A leaf whose one parameter (stored as variance) must be finite and >= 0. */
+static gp_kernel *scale_leaf(gp_kernel_type type, const char *name, const char *param,
+                             double value, gp_error *err)
 {
-    if (!check_nonneg("brownian", "variance", variance, err))
+    if (!check_nonneg(name, param, value, err))
         return NULL;
-    gp_kernel *k = gp_kernel_node_new(GP_K_BROWNIAN, 0, 0, "brownian", err);
-    if (k)
-        k->variance = variance;
-    return k;
-}
-
-gp_kernel *gp_kernel_constant(double value, gp_error *err)
-{
-    if (!check_nonneg("constant", "value", value, err))
-        return NULL;
-    gp_kernel *k = gp_kernel_node_new(GP_K_CONSTANT, 0, 0, "constant", err);
+    gp_kernel *k = gp_kernel_node_new(type, 0, 0, name, err);
     if (k)
         k->variance = value;
     return k;
 }
 
+gp_kernel *gp_kernel_brownian(double variance, gp_error *err)
+{
+    return scale_leaf(GP_K_BROWNIAN, "brownian", "variance", variance, err);
+}
+
+gp_kernel *gp_kernel_constant(double value, gp_error *err)
+{
+    return scale_leaf(GP_K_CONSTANT, "constant", "value", value, err);
+}
+
 gp_kernel *gp_kernel_white(double variance, gp_error *err)
 {
-    if (!check_nonneg("white", "variance", variance, err))
-        return NULL;
-    gp_kernel *k = gp_kernel_node_new(GP_K_WHITE, 0, 0, "white", err);
-    if (k)
-        k->variance = variance;
-    return k;
+    return scale_leaf(GP_K_WHITE, "white", "variance", variance, err);
 }
 
 /* ---- input dimension ------------------------------------------------------- */
