@@ -101,3 +101,11 @@ double test_max_z_kernel(const gp_matrix *S, const gp_matrix *X, const gp_kernel
     gp_matrix_free(K);
     return worst;
 }
+
+void test_expect_describe(const gp_kernel *k, const char *want)
+{
+    char buf[512];
+    size_t n = gp_kernel_describe(k, buf, sizeof buf);
+    assert_string_equal(buf, want);
+    assert_int_equal(n, strlen(want));
+}

@@ -15,14 +15,6 @@
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-static void expect_describe(const gp_kernel *k, const char *want)
-{
-    char buf[512];
-    size_t n = gp_kernel_describe(k, buf, sizeof buf);
-    assert_string_equal(buf, want);
-    assert_int_equal(n, strlen(want));
-}
-
 /* A constructor result that must be NULL with a message containing each of the
  * given words. */
 static void expect_null(gp_kernel *k, const gp_error *err, const char *w1, const char *w2)
@@ -391,7 +383,7 @@ static void test_describe_leaves(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_non_null(cases[i].k);
-        expect_describe(cases[i].k, cases[i].want);
+        test_expect_describe(cases[i].k, cases[i].want);
         gp_kernel_release(cases[i].k);
     }
 }

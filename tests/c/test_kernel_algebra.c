@@ -15,14 +15,6 @@
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-static void expect_describe(const gp_kernel *k, const char *want)
-{
-    char buf[512];
-    size_t n = gp_kernel_describe(k, buf, sizeof buf);
-    assert_string_equal(buf, want);
-    assert_int_equal(n, strlen(want));
-}
-
 /* The element-wise formulas the composites are checked against. */
 static double rbf1(double a, double l, double x, double y)
 {
@@ -233,7 +225,7 @@ static void test_input_transforms(void **state)
     /* selected points (1, 0) and (3, 1): ((3-1)/1)^2 + ((1-0)/2)^2 = 4.25 */
     assert_close(GP_AT(K, 0, 1), exp(-4.25 / 2), TOL);
     gp_matrix_free(K);
-    expect_describe(se, "select(rbf(amplitude=1, lengthscale={1, 2}), dims={3, 1})");
+    test_expect_describe(se, "select(rbf(amplitude=1, lengthscale={1, 2}), dims={3, 1})");
 
     gp_matrix_free(X);
     gp_matrix_free(Y);
@@ -370,25 +362,25 @@ static void test_describe_composites(void **state)
     gp_kernel *per = gp_kernel_periodic(1, 1, 2, &err);
     gp_kernel *half = gp_kernel_scale(0.5, li, &err);
     gp_kernel *s = gp_kernel_sum(r, half, &err);
-    expect_describe(s, "rbf(amplitude=1, lengthscale=1) + 0.5 * linear(variance=1, offset=0)");
+    test_expect_describe(s, "rbf(amplitude=1, lengthscale=1) + 0.5 * linear(variance=1, offset=0)");
     gp_kernel *p = gp_kernel_product(s, per, &err);
-    expect_describe(p, "(rbf(amplitude=1, lengthscale=1) + 0.5 * linear(variance=1, offset=0)) * "
+    test_expect_describe(p, "(rbf(amplitude=1, lengthscale=1) + 0.5 * linear(variance=1, offset=0)) * "
                        "periodic(amplitude=1, lengthscale=1, period=2)");
     gp_kernel *p2 = gp_kernel_product(per, r, &err);
-    expect_describe(p2, "periodic(amplitude=1, lengthscale=1, period=2) * "
+    test_expect_describe(p2, "periodic(amplitude=1, lengthscale=1, period=2) * "
                         "rbf(amplitude=1, lengthscale=1)");
     gp_kernel *sc = gp_kernel_scale(0.25, s, &err);
-    expect_describe(sc, "0.25 * (rbf(amplitude=1, lengthscale=1) + 0.5 * linear(variance=1, "
+    test_expect_describe(sc, "0.25 * (rbf(amplitude=1, lengthscale=1) + 0.5 * linear(variance=1, "
                         "offset=0))");
     gp_func *sq = gp_func_polynomial((double[]){0, 0, 1}, 3, &err);
     gp_kernel *w = gp_kernel_warp(r, sq, &err);
-    expect_describe(w, "warp(rbf(amplitude=1, lengthscale=1), by=poly(0, 0, 1))");
+    test_expect_describe(w, "warp(rbf(amplitude=1, lengthscale=1), by=poly(0, 0, 1))");
     gp_kernel *st = gp_kernel_stretch(r, (double[]){2}, 1, &err);
-    expect_describe(st, "stretch(rbf(amplitude=1, lengthscale=1), by={2})");
+    test_expect_describe(st, "stretch(rbf(amplitude=1, lengthscale=1), by={2})");
     gp_kernel *sh = gp_kernel_shift(li, (double[]){1, -0.5}, 2, &err);
-    expect_describe(sh, "shift(linear(variance=1, offset=0), by={1, -0.5})");
+    test_expect_describe(sh, "shift(linear(variance=1, offset=0), by={1, -0.5})");
     gp_kernel *se = gp_kernel_select(r, (size_t[]){0, 2}, 2, &err);
-    expect_describe(se, "select(rbf(amplitude=1, lengthscale=1), dims={1, 3})");
+    test_expect_describe(se, "select(rbf(amplitude=1, lengthscale=1), dims={1, 3})");
 
     /* snprintf semantics: the length needed, never more than cap - 1 written */
     const char *full = "warp(rbf(amplitude=1, lengthscale=1), by=poly(0, 0, 1))";

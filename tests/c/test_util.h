@@ -31,6 +31,9 @@ gp_matrix *test_random_points(size_t n, size_t d, double lo, double hi, unsigned
 /* Fail unless K is exactly symmetric with eigenvalues >= -1e-10 max |eig|. */
 void test_check_sym_psd(const gp_matrix *K, const char *what);
 
+/* gp_kernel_describe(k) is exactly want, and reports its length. */
+void test_expect_describe(const gp_kernel *k, const char *want);
+
 /* An r x c matrix from a row-major literal. */
 gp_matrix *test_matrix_rows(size_t r, size_t c, const double *rowmajor);
 

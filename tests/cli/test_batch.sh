@@ -3,27 +3,7 @@
 # the gallery (index.html) and a clean stop on SIGINT.
 # Run as `GPRIOR=/abs/path/to/gprior sh tests/cli/test_batch.sh`. Ends "batch: N passed, N failed".
 set -u
-G=${GPRIOR:-./gprior}
-case "$G" in /*) ;; *) G="$(pwd)/$G" ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-# check NAME EXPECTED_STATUS PATTERN -- COMMAND...: runs COMMAND, checks its exit
-# status and that stdout+stderr matches the grep -E PATTERN.
-check() {
-    name=$1 want=$2 pattern=$3
-    shift 4
-    out=$("$@" 2>&1)
-    got=$?
-    if [ "$got" -eq "$want" ] && printf '%s' "$out" | grep -Eq -- "$pattern"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        printf 'FAIL %s: status %s (want %s), output:\n%s\n' "$name" "$got" "$want" "$out"
-    fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # ok NAME COMMAND...: the command (a test) succeeds.
 ok() {
@@ -172,5 +152,4 @@ has "SIGINT says it is stopping" "interrupted: stopping 1 running script" "$tmp/
 spinners_left=$(grep -als "spi[n]_$$" /proc/[0-9]*/cmdline 2>/dev/null)
 [ -z "$spinners_left" ] || for f in $spinners_left; do p=${f#/proc/}; kill -KILL "${p%/cmdline}" 2>/dev/null; done
 
-echo "batch: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish batch

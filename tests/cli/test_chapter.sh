@@ -3,11 +3,7 @@
 # Monte-Carlo draws), and writes at least one figure with its .gp beside it.
 # Ends "chapter: N passed, N failed".
 set -u
-G=${GPRIOR:-./gprior}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
+. "$(dirname "$0")/lib.sh"
 for s in lua/chapter/*.lua; do
     name=$(basename "$s" .lua)
     out="$tmp/$name"
@@ -22,5 +18,4 @@ for s in lua/chapter/*.lua; do
         cat "$tmp/$name.log"
     fi
 done
-echo "chapter: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish chapter

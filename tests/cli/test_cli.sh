@@ -2,27 +2,7 @@
 # Command-line tests of gprior: exit codes, messages, --seed, --out, script args.
 # Run by scripts/run-tests.sh with GPRIOR set to the binary. Ends "cli: N passed, N failed".
 set -u
-G=${GPRIOR:-./gprior}
-case "$G" in /*) ;; *) G="$(pwd)/$G" ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-# check NAME EXPECTED_STATUS PATTERN -- COMMAND...: runs COMMAND, checks its exit
-# status and that stdout+stderr matches the grep -E PATTERN.
-check() {
-    name=$1 want=$2 pattern=$3
-    shift 4
-    out=$("$@" 2>&1)
-    got=$?
-    if [ "$got" -eq "$want" ] && printf '%s' "$out" | grep -Eq -- "$pattern"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        printf 'FAIL %s: status %s (want %s), output:\n%s\n' "$name" "$got" "$want" "$out"
-    fi
-}
+. "$(dirname "$0")/lib.sh"
 
 check "help" 0 "usage: gprior run SCRIPT" -- "$G" --help
 check "version" 0 "^gprior [0-9]+\.[0-9]+\.[0-9]+ \(Lua 5\.4" -- "$G" --version
@@ -93,5 +73,4 @@ if [ -n "${GPRIOR_MODULE:-}" ]; then
         lua5.4 -e "package.cpath='$GPRIOR_MODULE;'..package.cpath" -e 'print(require("gprior").rbf{lengthscale=2})'
 fi
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish cli
