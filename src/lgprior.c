@@ -36,10 +36,13 @@ static int push_field(lua_State *L, int idx, const char *key)
     return lua_getfield(L, idx, key);
 }
 
+/* The value on top of the stack is the wrong type for option key: say what
+ * was expected and what came (the value itself when it is a number). */
 static int bad_option(lua_State *L, const char *key, const char *expected)
 {
-    return luaL_error(L, "bad option '%s' (%s expected, got %s)", key, expected,
-                      luaL_typename(L, -1));
+    const char *got = lua_type(L, -1) == LUA_TNUMBER ? luaL_tolstring(L, -1, NULL)
+                                                     : luaL_typename(L, -1);
+    return luaL_error(L, "bad option '%s' (%s expected, got %s)", key, expected, got);
 }
 
 double lgp_optnumber(lua_State *L, int idx, const char *key, double def)

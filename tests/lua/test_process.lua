@@ -67,6 +67,7 @@ return {
   ["bad sample input"] = function(t)
     local f = gp.GP{kernel = gp.rbf{}}
     t.raises(function() f:sample(gp.linspace(0, 1, 3), {n = 0}) end, "'n' must be >= 1")
+    t.raises(function() f:sample(gp.linspace(0, 1, 3), {n = 2.5}) end, "'n' %(integer expected, got 2.5%)")
     t.raises(function() f:sample(gp.linspace(0, 1, 3), {jitter = -1}) end, "jitter")
     t.raises(function() f:sample(gp.linspace(0, 1, 3), {count = 2}) end, "unknown option 'count'")
     t.raises(function() f:sample({}) end, "empty")
