@@ -1,11 +1,13 @@
 #!/bin/sh
-# Turn lua/gprior/*.lua into a C table of {module name, source} for
+# Turn lua/gprior/*.lua into a C table of {module name, chunk name, source} for
 # package.preload, so the library parts written in Lua travel inside the binary.
+# Each source is a NUL-terminated char array (a compound literal of byte values),
+# not a string literal: ISO C caps string literals at 4095 characters.
 # Usage: scripts/embed-lua.sh lua/gprior/a.lua ... > build/lualib.inc
 set -eu
 for f in "$@"; do
     name="gprior.$(basename "$f" .lua)"
-    printf '{"%s", "@%s",\n' "$name" "$f"
-    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$/\\n"/' "$f"
-    printf '},\n'
+    printf '{"%s", "@%s", (const char[]){\n' "$name" "$f"
+    od -An -v -tu1 "$f" | awk '{ for (i = 1; i <= NF; i++) printf "%s,", $i; print "" }'
+    printf '0}},\n'
 done

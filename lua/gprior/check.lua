@@ -32,17 +32,31 @@ local function report(self, ok, label, detail)
   return ok
 end
 
--- |got - expected| <= tol (tol from a standard error: say how in the label).
-function check:near(label, got, expected, tol)
-  local ok = type(got) == "number" and math.abs(got - expected) <= tol
-  return report(self, ok, label,
-                string.format("got %.6g, expected %.6g +- %.3g", got, expected, tol))
+-- A number for a report line, or what came instead (a check must report, not crash).
+local function num(v, fmt)
+  if math.type(v) == "float" or math.type(v) == "integer" then
+    return string.format(fmt or "%.6g", v)
+  end
+  return "(" .. type(v) .. ") " .. tostring(v)
 end
 
--- got <= bound.
+local function is_number(v)
+  return type(v) == "number"
+end
+
+-- |got - expected| <= tol (tol from a standard error: say how in the label).
+-- Any NaN, or a value that is not a number, is a FAIL.
+function check:near(label, got, expected, tol)
+  local ok = is_number(got) and is_number(expected) and is_number(tol)
+             and math.abs(got - expected) <= tol
+  return report(self, ok, label,
+                string.format("got %s, expected %s +- %s", num(got), num(expected), num(tol, "%.3g")))
+end
+
+-- got <= bound (NaN or a non-number is a FAIL).
 function check:below(label, got, bound)
-  return report(self, type(got) == "number" and got <= bound, label,
-                string.format("got %.6g, bound %.6g", got, bound))
+  local ok = is_number(got) and is_number(bound) and got <= bound
+  return report(self, ok, label, string.format("got %s, bound %s", num(got), num(bound)))
 end
 
 function check:truthy(label, cond, detail)
@@ -51,18 +65,30 @@ end
 
 -- Largest |z| of the empirical mean and covariance of the draws S (points x
 -- draws) against mu and K, z = (empirical - formula) / standard error, with the
--- standard errors estimated from the draws (gp.moments).
+-- standard errors estimated from the draws (gp.moments). NaN anywhere (draws,
+-- formulas or standard errors) makes the result NaN, which no tolerance passes:
+-- math.max would silently drop it.
 function check.max_z(S, mu, K)
   local m = gp.moments(S)
-  local n, worst = S:rows(), 0
-  local function z(diff, se)
-    if se > 0 then return math.abs(diff) / se end
-    return diff == 0 and 0 or math.huge
+  local n = S:rows()
+  if #mu ~= n or K:rows() ~= n or K:cols() ~= n then
+    error(string.format("check: %d points in the draws, but mu has %d entries and K is %d x %d",
+                        n, #mu, K:rows(), K:cols()), 3)
+  end
+  local worst = 0
+  local function take(diff, se)
+    local z
+    if se > 0 then z = math.abs(diff) / se
+    elseif diff == 0 and se == 0 then z = 0
+    elseif se == 0 then z = math.huge
+    else z = 0 / 0 end                       -- se is NaN or negative
+    if z ~= z or worst ~= worst then worst = 0 / 0
+    elseif z > worst then worst = z end
   end
   for i = 1, n do
-    worst = math.max(worst, z(m.mean[i] - mu[i], m.se_mean[i]))
+    take(m.mean[i] - mu[i], m.se_mean[i])
     for j = 1, i do
-      worst = math.max(worst, z(m.cov:get(i, j) - K:get(i, j), m.se_cov:get(i, j)))
+      take(m.cov:get(i, j) - K:get(i, j), m.se_cov:get(i, j))
     end
   end
   return worst, n + n * (n + 1) // 2
@@ -73,16 +99,17 @@ function check:moments(label, S, mu, K, tol)
   tol = tol or 5
   local worst, count = check.max_z(S, mu, K)
   return report(self, worst <= tol, label, string.format(
-    "%d draws, max |z| = %.2f over %d mean and covariance entries (tolerance %g SE)",
-    S:cols(), worst, count, tol))
+    "%d draws, max |z| = %s over %d mean and covariance entries (tolerance %g SE)",
+    S:cols(), num(worst, "%.2f"), count, tol))
 end
 
--- The same test rejects a wrong formula: some entry beyond tol SE.
+-- The same test rejects a wrong formula: some entry beyond tol SE (NaN is not
+-- a rejection: it is a broken computation, so it FAILs here too).
 function check:rejects(label, S, mu, K, tol)
   tol = tol or 5
   local worst = check.max_z(S, mu, K)
   return report(self, worst > tol, label,
-                string.format("max |z| = %.1f > %g: the check can tell", worst, tol))
+                string.format("max |z| = %s > %g: the check can tell", num(worst, "%.1f"), tol))
 end
 
 function check:finish()
