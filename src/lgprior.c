@@ -3,6 +3,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "lgprior.h"
 
+#include "gp_blas.h"
+
 #include <string.h>
 #include <time.h>
 
@@ -240,6 +242,7 @@ static const luaL_Reg module_functions[] = {
 
 int luaopen_gprior(lua_State *L)
 {
+    gp_blas_use_best_kernels(); /* as the gprior command does; a no-op after it */
     gp_rng *rng = lua_newuserdatauv(L, sizeof *rng, 0);
     lua_setfield(L, LUA_REGISTRYINDEX, LGP_RNG_KEY);
     (void)rng;

@@ -14,9 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cblas.h>
 #include <lualib.h>
 
 #include "batch.h"
+#include "gp_blas.h"
 #include "lgprior.h"
 
 #define EXIT_SCRIPT 1
@@ -183,12 +185,16 @@ static int pmain(lua_State *L)
 int main(int argc, char **argv)
 {
     options o = {NULL, NULL, "plots", DEFAULT_SEED, 0, NULL};
+    const gp_blas_choice blas = gp_blas_use_best_kernels(); /* before any BLAS call */
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(usage_text, stdout);
         return EXIT_SUCCESS;
     }
     if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
-        printf("gprior %s (%s)\n", GPRIOR_VERSION, LUA_RELEASE);
+        char core[160];
+        gp_blas_describe(blas, core, sizeof core);
+        printf("gprior %s (%s)\nBLAS: %s; %d threads; kernels %s\n", GPRIOR_VERSION,
+               LUA_RELEASE, openblas_get_config(), openblas_get_num_threads(), core);
         return EXIT_SUCCESS;
     }
     if (argc >= 2 && strcmp(argv[1], "batch") == 0) {
