@@ -5,6 +5,7 @@
 #   make SANITIZER=address test the same under AddressSanitizer (or =undefined)
 #   make valgrind               the C suites and the Lua suite under valgrind
 #   make bench                  timings against numpy, scipy, scikit-learn and bare LAPACK
+#   make fuzz                   random API calls: 20 seeds x 20000 under ASan+UBSan, then valgrind
 
 # ---- settings ---------------------------------------------------------------
 CC        ?= cc
@@ -45,7 +46,7 @@ TESTS     := $(TEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
 BIN       := $(if $(SANITIZER),$(BUILD)/gprior,gprior)
 MODULE    := $(if $(SANITIZER),$(BUILD)/gprior.so,gprior.so)
 
-.PHONY: all deps build plots test valgrind bench clean
+.PHONY: all deps build plots test valgrind bench fuzz clean
 .DEFAULT_GOAL := all
 
 all: deps
@@ -74,6 +75,18 @@ valgrind: deps
 	@for t in $(TESTS); do valgrind -q --error-exitcode=9 --leak-check=full $$t >/dev/null || exit 1; done
 	@valgrind -q --error-exitcode=9 --leak-check=full ./$(BIN) run tests/lua/run.lua
 	@echo "valgrind: clean"
+
+# Seeds and calls per seed of `make fuzz` (tests/fuzz/fuzz.lua, judged by scripts/fuzz.sh).
+FUZZ_SEEDS  ?= 20
+FUZZ_CALLS  ?= 20000
+FUZZ_VG_SEEDS ?= 3
+FUZZ_VG_CALLS ?= 3000
+
+fuzz: deps
+	@$(MAKE) --no-print-directory SANITIZER=address,undefined build
+	@scripts/fuzz.sh build/address,undefined/gprior $(FUZZ_SEEDS) $(FUZZ_CALLS)
+	@$(MAKE) --no-print-directory build
+	@scripts/fuzz.sh ./gprior $(FUZZ_VG_SEEDS) $(FUZZ_VG_CALLS) valgrind
 
 # ---- rules ----------------------------------------------------------------------
 $(BUILD)/%.o: src/%.c | $(BUILD)/tests
