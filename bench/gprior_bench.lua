@@ -226,7 +226,7 @@ local function grid2d(reps, n)
   local f = gp.GP{kernel = gp.matern32{lengthscale = 1}}
   local name, form = find_grid2d(f)
   if not name then return unavailable("grid2d", "no 2-D grid draw found; tried " .. form) end
-  print(string.format("grid2d_form\tf:%s%s", name, form.name:sub(3)))
+  print(string.format("grid2d_form\tf:%s(%s", name, form.name:sub(#"(f, " + 1)))
   timed_rows("grid2d", n, reps, function()
     return form.call(GP_METHODS[name], f, 0, 20, n, n, {n = NS})
   end)

@@ -401,7 +401,7 @@ def machine(default_core):
 
 
 def draw_plot(times, floor_core):
-    series = [("floor: dpotrf, OU, %s kernels" % floor_core, "floor:%s:potrf" % floor_core,
+    series = [("floor: best dpotrf, OU (%s kernels)" % floor_core, "floor:%s:potrf" % floor_core,
                "C7"),
               ("gprior dense OU on [0, 5]", "g_ou", "C0"),
               ("gprior dense OU on [0, 1000]", "g_ou_wide", "C1"),
