@@ -200,8 +200,12 @@ def smooth_rows():
 def section_ratios(res):
     t, fk = res["times"], floor_key(res)
     m = t.median
+    own = "floor:%s:potrf" % res["default_core"]
     body = [["gprior dense OU / floor dpotrf (best)"] + [ratio(m("g_ou", n), m(fk, n))
                                                          for n in SIZES],
+            ["floor dpotrf, OpenBLAS's own kernels (%s) / the best (%s)"
+             % (res["default_core"], res["floor_core"])] + [ratio(m(own, n), m(fk, n))
+                                                            for n in SIZES],
             ["gprior k:gram / floor C loop"]
             + [ratio(m("g_ou_gram", n), m("floor:%s:gram" % res["floor_core"], n))
                for n in SIZES],
@@ -394,8 +398,8 @@ def section_notes(res):
         lines.append("- (%s) %s [n = %s]" % (key[2:], text, ", ".join(map(str, ns))))
     lines.append("- The book's helper computes exp(-(1/l/2) d^2), dividing by l, not l^2; "
                  "with l = 1 it is the same K as everyone else's.")
-    keys = [k for k, _ in dense_rows(res) + smooth_rows()]
-    short = ["%s at n = %d (%d of %d)" % (key, n, t.runs(key, n), REPEATS[n])
+    keys = [k for k, _ in dense_rows(res) + smooth_rows() if k[:2] in ("g_", "p_")]
+    short = ["%s at n = %d (%d of %d)" % (key[2:], n, t.runs(key, n), REPEATS[n])
              for key in keys for n in SIZES if 0 < t.runs(key, n) < REPEATS[n]]
     lines.append("- Runs per n: %s for n = %s. A peer stops early once its runs at one n "
                  "took %.0f s, to keep `make bench` within minutes; fewer runs here: %s." % (

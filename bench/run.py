@@ -135,17 +135,22 @@ def cpuinfo(key):
 
 
 # OpenBLAS x86-64 core types by the /proc/cpuinfo flags their kernels need
-# (SSE3 is "pni" there), oldest first; the same families as src/gp_blas.c.
+# (SSE3 is "pni" there), oldest first; families of src/gp_blas.c. Not
+# SapphireRapids: OpenBLAS 0.3.21 does not know it (it runs Cooperlake), and
+# what it adds later is AMX for bfloat16, not double precision.
+AVX512 = {"avx512f", "avx512dq", "avx512bw", "avx512vl"}
 CORE_FLAGS = [("Prescott", {"pni"}),
               ("Sandybridge", {"avx"}),
               ("Haswell", {"avx2", "fma"}),
-              ("SkylakeX", {"avx512f", "avx512dq", "avx512bw", "avx512vl"})]
+              ("SkylakeX", AVX512),
+              ("Cooperlake", AVX512 | {"avx512_bf16"})]
 
 
 def core_types():
     """The core types this CPU runs: Prescott (the generic kernels Debian's
-    OpenBLAS falls back to), Haswell (AVX2), SkylakeX (AVX-512); Sandybridge
-    (AVX) only when it is the best. [None] (OpenBLAS's own choice) off x86."""
+    OpenBLAS falls back to), Haswell (AVX2), SkylakeX (AVX-512), Cooperlake
+    (AVX-512 with bfloat16); Sandybridge (AVX) only when it is the best.
+    [None] (OpenBLAS's own choice) off x86."""
     flags = set(cpuinfo("flags").split())
     cores = [name for name, need in CORE_FLAGS if need <= flags]
     if "Haswell" in cores:
@@ -208,10 +213,12 @@ def floor_best(times, cores):
     return min(cores, key=lambda c: times.median("floor:%s:potrf" % c, n) or float("inf"))
 
 
-def bench_peer(times, notes, peer, key, env, extra=()):
+def bench_peer(times, notes, peer, key, env, always_last=False):
+    """One process per n; a run predicted to exceed PEER_RUN_CAP is estimated
+    instead, except at the largest n when always_last (a target needs it)."""
     prev = None
     for n in SIZES:
-        if prev and not FULL:
+        if prev and not FULL and not (always_last and n == SIZES[-1]):
             guess = times.median(key, prev) * (n / prev) ** 3
             if guess > PEER_RUN_CAP:
                 log("peer %s n = %d skipped: one run would take ~%.0f s" % (key, n, guess))
@@ -219,7 +226,7 @@ def bench_peer(times, notes, peer, key, env, extra=()):
                 continue
         log("peer %s n = %d" % (key, n))
         out = run([sys.executable, "bench/peers.py", peer, str(n), str(REPEATS[n]),
-                   str(PEER_BUDGET)] + list(extra), env=env)
+                   str(PEER_BUDGET)], env=env)
         for r in rows(out):
             if r[0] == "time":
                 times.add(key, n, float(r[3]))
@@ -233,8 +240,8 @@ def bench_peers(times, notes, good_core):
     good kernels (a stand-in for a current pip numpy, whose OpenBLAS knows this
     CPU); the numpy expert on OU also under OpenBLAS's own choice (Debian's)."""
     good = core_env(good_core)
-    for peer, _ in PEERS:
-        bench_peer(times, notes, peer, "p_" + peer, good)
+    for peer, _ in PEERS:  # the d2l helper at n = 4000 is a target's numerator: always run
+        bench_peer(times, notes, peer, "p_" + peer, good, always_last=peer == "d2l")
     bench_peer(times, notes, "numpy_ou", "p_numpy_ou", good)
     bench_peer(times, notes, "numpy_ou", "p_numpy_ou_debian", core_env(None))
 
