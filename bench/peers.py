@@ -1,10 +1,16 @@
 """peers.py: the Python peers of `make bench` (driven by bench/run.py).
 
-    python3 bench/peers.py PEER N REPEATS BUDGET_SECONDS
+    python3 bench/peers.py PEER N REPEATS BUDGET_SECONDS [DATA_PREFIX]
     python3 bench/peers.py versions
 
-Draws 5 samples from the zero-mean RBF prior (amplitude 1, length-scale 1) on
-N points of [0, 5] the way PEER does it, end to end: building K included;
+The sampling peers (d2l, numpy, scipy, sklearn) draw 5 samples from the
+zero-mean RBF prior (amplitude 1, length-scale 1) on N points of [0, 5] the
+way PEER does it; numpy_ou is the numpy expert on the dense full-rank problem,
+the chapter's OU kernel exp(-|x - x'| / 2) on the same points. posterior is
+scikit-learn's GaussianProcessRegressor (RBF(1.0), alpha = noise,
+optimizer=None): fit on the N observations and predict mean and sd at the
+test points that gprior wrote to DATA_PREFIX.{X,y,xt}.tsv, then compared with
+gprior's DATA_PREFIX.{mean,sd}.tsv. Timed end to end, building K included;
 Python start-up and imports not (they happen before the first timed run).
 Repeats until REPEATS runs are done or the runs so far took BUDGET_SECONDS
 (at least one run), so that the O(n^3) SVD samplers stay inside the time
@@ -12,8 +18,9 @@ budget of `make bench` at n = 4000.
 
 Output, one tab-separated line each, parsed by run.py:
     time <TAB> PEER <TAB> N <TAB> seconds        (one per run)
-    note <TAB> PEER <TAB> N <TAB> text           (jitter, warnings, options)
-OpenBLAS threads are left at their default (all cores) for every peer.
+    note <TAB> PEER <TAB> N <TAB> text           (jitter, warnings, options, agreement)
+OpenBLAS threads are left at their default (all cores) for every peer; its
+kernels are whatever OPENBLAS_CORETYPE in the environment says (run.py sets it).
 """
 import sys
 import time
@@ -47,6 +54,11 @@ def d2l():
     return draw
 
 
+def ou_gram(x):
+    """K_ij = exp(-|x_i - x_j| / 2): the chapter's OU kernel, length-scale 1."""
+    return np.exp(-0.5 * np.abs(x[:, None] - x[None, :]))
+
+
 def rbf_gram(x):
     """K_ij = exp(-(x_i - x_j)^2 / 2) by broadcasting."""
     d = x[:, None] - x[None, :]
@@ -63,6 +75,16 @@ def numpy_expert():
     K + jitter I (RBF on a fine grid is numerically singular), L Z."""
     def draw(n):
         L = np.linalg.cholesky(add_jitter(rbf_gram(points(n))))
+        rng = np.random.default_rng(1)
+        return L @ rng.standard_normal((n, NS))
+    return draw
+
+
+def numpy_expert_ou():
+    """(b) on the dense full-rank problem: OU's K is positive definite, so a
+    plain Cholesky, no jitter."""
+    def draw(n):
+        L = np.linalg.cholesky(ou_gram(points(n)))
         rng = np.random.default_rng(1)
         return L @ rng.standard_normal((n, NS))
     return draw
@@ -90,8 +112,46 @@ def sklearn_gpr():
     return draw
 
 
+NOISE = 0.01    # the posterior's noise variance, as gprior_bench.lua's
+
+
+def read_column(path):
+    return np.loadtxt(path, ndmin=1)
+
+
+def sklearn_posterior(prefix):
+    """scikit-learn's posterior with fixed hyperparameters, the way the issue
+    asks: GaussianProcessRegressor(RBF(1.0), alpha=noise, optimizer=None),
+    fit, then predict(return_std=True) at the test points."""
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import RBF
+    X = read_column(prefix + ".X.tsv").reshape(-1, 1)
+    y = read_column(prefix + ".y.tsv")
+    xt = read_column(prefix + ".xt.tsv").reshape(-1, 1)
+
+    def draw(n):
+        assert len(y) == n, (len(y), n)
+        gpr = GaussianProcessRegressor(kernel=RBF(1.0), alpha=NOISE, optimizer=None)
+        mean, sd = gpr.fit(X, y).predict(xt, return_std=True)
+        return np.concatenate([mean, sd])
+    return draw, (len(xt), 2)
+
+
+def posterior_agreement(prefix):
+    """How far gprior's posterior mean and sd are from scikit-learn's."""
+    draw, _ = sklearn_posterior(prefix)
+    S = draw(len(read_column(prefix + ".y.tsv")))
+    mean, sd = np.split(S, 2)
+    gm, gsd = read_column(prefix + ".mean.tsv"), read_column(prefix + ".sd.tsv")
+    return ("agreement with gprior at %d test points: max |mean difference| %.2g "
+            "(max |mean| %.2g), max relative sd difference %.2g"
+            % (len(mean), np.max(np.abs(gm - mean)), np.max(np.abs(mean)),
+               np.max(np.abs(gsd - sd) / sd)))
+
+
 # Each entry does its imports (untimed) and returns draw(n), the timed part.
-PEERS = {"d2l": d2l, "numpy": numpy_expert, "scipy": scipy_stats, "sklearn": sklearn_gpr}
+PEERS = {"d2l": d2l, "numpy": numpy_expert, "scipy": scipy_stats, "sklearn": sklearn_gpr,
+         "numpy_ou": numpy_expert_ou}
 
 
 def notes(peer, n):
@@ -106,15 +166,22 @@ def notes(peer, n):
     elif peer == "scipy":
         out.append("K passed as is, no jitter; rvs has no allow_singular argument in this "
                    "scipy (it validates with allow_singular=True), then eigh + numpy's SVD sampler")
+    elif peer == "numpy_ou":
+        np.linalg.cholesky(ou_gram(points(n)))  # raises if it ever needed jitter
+        out.append("OU: plain Cholesky of K, no jitter")
     elif peer in ("d2l", "sklearn"):
         out.append("no jitter: numpy's multivariate_normal factors K by SVD")
     return out
 
 
-def run(peer, n, reps, budget):
-    fn = PEERS[peer]()
-    for text in notes(peer, n):
-        print("note\t%s\t%d\t%s" % (peer, n, text))
+def run(peer, n, reps, budget, prefix=None):
+    if peer == "posterior":
+        fn, shape = sklearn_posterior(prefix)
+        size = shape[0] * shape[1]
+    else:
+        fn, size = PEERS[peer](), n * NS
+        for text in notes(peer, n):
+            print("note\t%s\t%d\t%s" % (peer, n, text))
     spent = 0.0
     for r in range(reps):
         with warnings.catch_warnings(record=True) as caught:
@@ -122,7 +189,7 @@ def run(peer, n, reps, budget):
             t0 = time.perf_counter()
             S = fn(n)
             t = time.perf_counter() - t0
-        assert S.size == n * NS, S.shape
+        assert S.size == size, S.shape
         print("time\t%s\t%d\t%.9f" % (peer, n, t), flush=True)
         if r == 0:
             for w in {str(w.message) for w in caught}:
@@ -130,6 +197,8 @@ def run(peer, n, reps, budget):
         spent += t
         if spent >= budget:
             break
+    if peer == "posterior":
+        print("note\t%s\t%d\t%s" % (peer, n, posterior_agreement(prefix)))
 
 
 def versions():
@@ -152,10 +221,12 @@ def main(argv):
     if argv[1:] == ["versions"]:
         versions()
         return 0
-    if len(argv) != 5 or argv[1] not in PEERS:
-        sys.stderr.write("usage: peers.py {%s} N REPEATS BUDGET | versions\n" % "|".join(PEERS))
+    posterior = len(argv) == 6 and argv[1] == "posterior"
+    if not posterior and (len(argv) != 5 or argv[1] not in PEERS):
+        sys.stderr.write("usage: peers.py {%s} N REPEATS BUDGET | posterior N REPEATS BUDGET "
+                         "DATA_PREFIX | versions\n" % "|".join(PEERS))
         return 2
-    run(argv[1], int(argv[2]), int(argv[3]), float(argv[4]))
+    run(argv[1], int(argv[2]), int(argv[3]), float(argv[4]), argv[5] if posterior else None)
     return 0
 
 

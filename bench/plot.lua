@@ -26,7 +26,7 @@ end
 assert(#series > 0, "no series to draw")
 local decade = function(v, round) return 10 ^ round(math.log(v, 10)) end
 
-local fig = gp.figure{title = "5 draws from an RBF prior on n points of [0, 5]: median wall time",
+local fig = gp.figure{title = "5 draws on n points: median wall time (dense OU, smooth RBF)",
                       xlabel = "n (points)", ylabel = "seconds", logx = true, logy = true,
                       xrange = {decade(lo, math.floor), decade(hi, math.ceil)},
                       legend = "top left", size = {900, 650}}
