@@ -622,8 +622,9 @@ gp_code gp_figure_save(const gp_figure *fig, const char *path, gp_error *err)
             rc = gp_error_set(err, GP_ERR_EXTERNAL, "gnuplot wrote no image");
     }
     free(script);
-    if (!rc && !(rc = gp_file_commit(&image, err)))
-        rc = gp_file_commit(&gp_out, err);
+    gp_file *both[] = {&gp_out, &image}; /* both or neither */
+    if (!rc)
+        rc = gp_file_commit_all(both, 2, err);
     if (rc) {
         gp_file_abort(&image);
         gp_file_abort(&gp_out);
