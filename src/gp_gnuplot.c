@@ -401,8 +401,7 @@ gp_code gp_gnuplot_run(const char *script, const char *what, FILE *out, gp_error
                                 strerror(errno));
     }
     if (io.out_errno)
-        return gp_error_set(err, GP_ERR_IO, "cannot write gnuplot's output: %s",
-                            strerror(io.out_errno));
+        return gp_error_set(err, GP_ERR_IO, "cannot write the image: %s", strerror(io.out_errno));
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return GP_OK;
 

@@ -569,6 +569,49 @@ static gp_code prepare_folder(const char *path, gp_error *err)
     return GP_OK;
 }
 
+/* Check that the image gnuplot drew into f (flushed here) is whole: it starts
+ * and ends as its format requires: PNG the signature ... the IEND chunk
+ * (PNG spec, 5.2 and 11.2.5), PDF "%PDF-" ... "%%EOF" (ISO 32000-1, 7.5.5),
+ * SVG "</svg>" last; text only non-empty. A file cut short (a killed or
+ * failing gnuplot) fails here, naming what is missing. */
+static gp_code check_image(FILE *f, gp_format fmt, gp_error *err)
+{
+    static const char png_sig[] = "\x89PNG\r\n\x1a\n", png_end[] = "\0\0\0\0IEND\xae\x42\x60\x82";
+    static const struct {
+        const char *head, *tail, *name;
+        size_t head_len, tail_len;
+    } want[] = {[GP_FMT_PNG] = {png_sig, png_end, "PNG", 8, 12},
+                [GP_FMT_SVG] = {"", "</svg>", "SVG", 0, 6},
+                [GP_FMT_PDF] = {"%PDF-", "%%EOF", "PDF", 5, 5},
+                [GP_FMT_TXT] = {"", "", "text", 0, 0}};
+    struct stat st;
+    if (fflush(f) != 0 || fstat(fileno(f), &st) != 0)
+        return gp_error_set(err, GP_ERR_IO, "cannot write the image: %s", strerror(errno));
+    if (st.st_size == 0)
+        return gp_error_set(err, GP_ERR_EXTERNAL, "gnuplot wrote no image");
+    char head[8], tail[64];
+    size_t size = (size_t)st.st_size, nh = size < sizeof head ? size : sizeof head;
+    size_t nt = size < sizeof tail ? size : sizeof tail;
+    if (pread(fileno(f), head, nh, 0) != (ssize_t)nh ||
+        pread(fileno(f), tail, nt, (off_t)(size - nt)) != (ssize_t)nt)
+        return gp_error_set(err, GP_ERR_IO, "cannot read the image back: %s", strerror(errno));
+    if (fmt != GP_FMT_PNG) /* text formats may end with blank lines */
+        while (nt > 0 && strchr(" \t\r\n", tail[nt - 1]))
+            nt--;
+    const char *missing = NULL;
+    if (nh < want[fmt].head_len || memcmp(head, want[fmt].head, want[fmt].head_len) != 0)
+        missing = "start";
+    else if (nt < want[fmt].tail_len ||
+             memcmp(tail + nt - want[fmt].tail_len, want[fmt].tail, want[fmt].tail_len) != 0)
+        missing = "end";
+    if (missing)
+        return gp_error_set(err, GP_ERR_EXTERNAL,
+                            "gnuplot wrote an incomplete %s image (%zu bytes, the %s of the "
+                            "format is missing)",
+                            want[fmt].name, size, missing);
+    return GP_OK;
+}
+
 /* Prefix err's message with "cannot save 'path': " unless it already names it. */
 static gp_code blame(gp_error *err, const char *path)
 {
@@ -616,11 +659,8 @@ gp_code gp_figure_save(const gp_figure *fig, const char *path, gp_error *err)
     }
     if (fputs(script, gp_out.f) < 0 || fflush(gp_out.f) != 0)
         rc = gp_error_set(err, GP_ERR_IO, "cannot write '%s': %s", gp_path, strerror(errno));
-    else if (!(rc = gp_gnuplot_run(script, gp_path, image.f, err))) {
-        struct stat st;
-        if (fstat(fileno(image.f), &st) != 0 || st.st_size == 0)
-            rc = gp_error_set(err, GP_ERR_EXTERNAL, "gnuplot wrote no image");
-    }
+    else if (!(rc = gp_gnuplot_run(script, gp_path, image.f, err)))
+        rc = check_image(image.f, fmt, err);
     free(script);
     gp_file *both[] = {&gp_out, &image}; /* both or neither */
     if (!rc)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -255,6 +256,45 @@ static void test_commit_pair_all_or_nothing(void **state)
     free(dir);
 }
 
+/* ---- write errors --------------------------------------------------------------- */
+
+/* A child under a 10 kB file size limit (SIGXFSZ ignored, so writes fail with
+ * EFBIG, as a full disk fails them with ENOSPC) writes 100 kB: the commit must
+ * fail naming the file and the system's reason, and leave nothing. */
+static void test_write_errors_are_reported(void **state)
+{
+    (void)state;
+    char *dir = test_make_tmpdir();
+    char target[512];
+    snprintf(target, sizeof target, "%s/m.tsv", dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit lim = {10000, 10000};
+        signal(SIGXFSZ, SIG_IGN);
+        if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+            _exit(2);
+        gp_file f;
+        gp_error err;
+        if (gp_file_begin(&f, target, &err))
+            _exit(3);
+        for (int i = 0; i < 10000; i++)
+            fprintf(f.f, "%.17g\n", i * 0.1);
+        gp_code rc = gp_file_commit(&f, &err);
+        if (rc != GP_ERR_IO || !strstr(err.msg, target) || !strstr(err.msg, "File too large")) {
+            fprintf(stderr, "commit: rc %d, '%s'\n", (int)rc, err.msg);
+            _exit(4);
+        }
+        _exit(0);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    expect_entries(dir, 0);
+    test_remove_tree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_remove_temporaries),
         cmocka_unit_test(test_sweep_stale_temporaries),
         cmocka_unit_test(test_commit_pair_all_or_nothing),
+        cmocka_unit_test(test_write_errors_are_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

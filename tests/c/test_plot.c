@@ -508,6 +508,41 @@ static void test_gnuplot_failure_leaves_nothing(void **state)
     gp_figure_free(fig);
 }
 
+/* gnuplot's output cut short (as when it is killed, or its writes fail)
+ * while it still exits 0: each format's trailer is checked, nothing is saved. */
+static void test_truncated_image_is_refused(void **state)
+{
+    (void)state;
+    char *dir = test_make_tmpdir();
+    gp_figure *fig = small_figure("cut");
+    char fake[4200], path[4200], names[1024];
+    snprintf(fake, sizeof fake, "%s/cut-gnuplot", dir);
+    FILE *f = fopen(fake, "w");
+    fputs("#!/bin/sh\ngnuplot \"$@\" | head -c 300\n", f); /* the status is head's: 0 */
+    fclose(f);
+    chmod(fake, 0755);
+    static const char *const ext[] = {"png", "svg", "pdf"}, *const name[] = {"PNG", "SVG", "PDF"};
+    gp_error err;
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/out/x%d.%s", dir, i, ext[i]);
+        setenv("GPRIOR_GNUPLOT", fake, 1);
+        gp_code rc = gp_figure_save(fig, path, &err);
+        unsetenv("GPRIOR_GNUPLOT");
+        assert_int_equal(rc, GP_ERR_EXTERNAL);
+        assert_non_null(strstr(err.msg, path));
+        assert_non_null(strstr(err.msg, "incomplete"));
+        assert_non_null(strstr(err.msg, name[i]));
+        assert_non_null(strstr(err.msg, "300 bytes"));
+        snprintf(path, sizeof path, "%s/out", dir);
+        assert_int_equal(test_count_files(path, names, sizeof names), 2 * i); /* only the good saves before */
+        snprintf(path, sizeof path, "%s/out/x%d.%s", dir, i, ext[i]); /* the real gnuplot: fine */
+        assert_int_equal(gp_figure_save(fig, path, &err), GP_OK);
+    }
+    test_remove_tree(dir);
+    free(dir);
+    gp_figure_free(fig);
+}
+
 static void test_unwritable_folder(void **state)
 {
     (void)state;
@@ -558,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_malicious_strings_are_drawn_not_run),
         cmocka_unit_test(test_missing_gnuplot),
         cmocka_unit_test(test_gnuplot_failure_leaves_nothing),
+        cmocka_unit_test(test_truncated_image_is_refused),
         cmocka_unit_test(test_unwritable_folder),
         cmocka_unit_test(test_render_text),
     };

@@ -2,7 +2,10 @@
 # What a save leaves on disk when it is interrupted or fails: signals during a
 # save (gprior run and gprior batch) leave no temporaries, SIGKILL's leftovers
 # are swept by the next save into the folder, and a save that cannot install
-# both the image and its .gp installs neither. Ends "figure_files: N passed, N failed".
+# both the image and its .gp installs neither; on a full disk (a 200 kB tmpfs
+# when this machine lets us mount one, and everywhere a file size limit,
+# RLIMIT_FSIZE) every save and write_tsv fails with the reason and leaves
+# nothing. Ends "figure_files: N passed, N failed".
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$tmp" || exit 1
@@ -92,5 +95,54 @@ check "folder at x.png: refused" 1 "cannot write 'o/x.png': Is a directory" \
     -- "$G" -e "$draw:save 'x.png'" --out o
 ok "folder at x.png: the old .gp is back" [ "$(cat o/x.gp)" = "old script" ]
 ok "folder at x.png: no temporaries" [ "$(temporaries o)" -eq 0 ]
+
+# ---- a full disk ----------------------------------------------------------------
+# A PNG of about 250 kB from a 3 kB script; a 300 kB text rendering; a .gp and
+# a .tsv of about 800 kB.
+big_png="local x = gp.linspace(0, 1, 20)
+gp.figure{size = {2400, 1800}}:lines(x, gp.randn(20, 3)):save 'big.png'"
+big_txt="local x = gp.linspace(0, 1, 20)
+gp.figure{size = {8000, 4800}}:lines(x, gp.randn(20, 3)):save 'big.txt'"
+big_gp="local x = gp.linspace(0, 1, 20000)
+gp.figure{}:lines(x, gp.randn(20000, 2)):save 'big.png'"
+big_tsv="gp.randn(20000, 3):write_tsv 'big.tsv'"
+
+# limited CODE: run CODE with --out o under a 100 kB file size limit; writes
+# beyond it fail with EFBIG ("File too large"; SIGXFSZ ignored).
+limited() {
+    rm -rf o && mkdir o
+    sh -c "trap '' XFSZ; ulimit -f 200; exec \"\$0\" -e \"\$1\" --out o" "$G" "$1"
+}
+# Nothing of a failed write is left in o.
+empty_o() { [ -z "$(ls -A o)" ]; }
+
+check "size limit: PNG refused" 1 "cannot save 'o/big.png': cannot write the image: File too large" \
+    -- limited "$big_png"
+ok "size limit: no PNG, no .gp, no temporaries" empty_o
+check "size limit: text rendering refused" 1 "cannot save 'o/big.txt': cannot write the image: File too large" \
+    -- limited "$big_txt"
+ok "size limit: no text file" empty_o
+check "size limit: .gp refused" 1 "cannot save 'o/big.png': cannot write 'o/big.gp': File too large" \
+    -- limited "$big_gp"
+ok "size limit: no .gp" empty_o
+check "size limit: write_tsv refused" 1 "cannot write 'o/big.tsv': File too large" \
+    -- limited "$big_tsv"
+ok "size limit: no .tsv" empty_o
+
+# The real thing: a 200 kB tmpfs, in a private mount namespace (nothing stays
+# mounted). Skipped (and said so) where unprivileged namespaces are off.
+if unshare -rm true 2>/dev/null; then
+    for code in "$big_png" "$big_txt" "$big_gp" "$big_tsv"; do
+        rm -rf full && mkdir full
+        out=$(unshare -rm sh -c 'mount -t tmpfs -o size=200k tmpfs full || exit 9
+            "$0" -e "$1" --out full 2>&1; echo "status $?"; echo "left: $(ls -A full)"' "$G" "$code")
+        what=$(printf '%s' "$code" | tail -n 1)
+        ok "full tmpfs ($what): refused" eval 'printf "%s" "$out" | grep -q "^status 1$"'
+        ok "full tmpfs ($what): says why" eval 'printf "%s" "$out" | grep -q "No space left on device"'
+        ok "full tmpfs ($what): leaves nothing" eval 'printf "%s" "$out" | grep -q "^left: $"'
+    done
+else
+    echo "figure_files: no mount namespace here; the tmpfs tests are skipped (the size-limit ones ran)"
+fi
 
 finish figure_files
