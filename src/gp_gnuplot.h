@@ -28,10 +28,13 @@
  *    So no file name ever reaches gnuplot: a name starting with '|' (a pipe
  *    for `set output`), '<' (a pipe for a script file), '-' or '~' cannot
  *    mean anything but a file, and gprior writes every byte of the image
- *    itself, so it sees every write error.
+ *    itself, so it sees every write error. (Reading standard input, gnuplot
+ *    goes on after an error and exits with status 1 at the end; its messages
+ *    then say "line 0".)
  *    The executable is $GPRIOR_GNUPLOT if set, else "gnuplot" searched on PATH.
  * 4. Scripts saved beside a figure derive their output path from ARG0 when
- *    run by hand; relative paths are prefixed with "./" there too. */
+ *    run by hand (gnuplot plots/x.gp); there every relative output name is
+ *    written as ./name, so a folder called '|cmd' is a folder. */
 #ifndef GP_GNUPLOT_H
 #define GP_GNUPLOT_H
 

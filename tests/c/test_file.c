@@ -269,6 +269,7 @@ static void test_write_errors_are_reported(void **state)
     snprintf(target, sizeof target, "%s/m.tsv", dir);
     pid_t pid = fork();
     if (pid == 0) {
+        free(dir); /* the child's copy (valgrind checks the child too) */
         struct rlimit lim = {10000, 10000};
         signal(SIGXFSZ, SIG_IGN);
         if (setrlimit(RLIMIT_FSIZE, &lim) != 0)

@@ -1,6 +1,5 @@
 /* test_plot.c: figures, the gnuplot script, quoting of user strings, saving. */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
