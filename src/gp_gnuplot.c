@@ -8,10 +8,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -285,95 +287,132 @@ static int set_cloexec(int fd)
     return flags < 0 ? -1 : fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
 }
 
-gp_code gp_gnuplot_run(const char *script, const char *output, gp_error *err)
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* gnuplot's three standard streams, our ends: [0] a socket we write the
+ * script into (send with MSG_NOSIGNAL: if gnuplot stops reading we get EPIPE,
+ * never SIGPIPE), [1] its stdout and [2] its stderr, pipes we read. */
+typedef struct child_io {
+    int fd[3];
+    const char *script; /* what is left to send */
+    size_t left;
+    FILE *out;
+    int out_errno;      /* first error writing to out */
+    char said[2048];    /* the start of stderr */
+    size_t said_len;
+} child_io;
+
+/* One step of the exchange for the streams poll marked ready. */
+static void pump(child_io *io, const struct pollfd *p)
+{
+    if (p[0].revents) {
+        ssize_t w = io->left ? send(io->fd[0], io->script, io->left, MSG_NOSIGNAL | MSG_DONTWAIT)
+                             : 0;
+        if (w > 0)
+            io->script += w, io->left -= (size_t)w;
+        if (io->left == 0 || (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+            close_fd(&io->fd[0]); /* all sent (gnuplot sees the end), or gnuplot has gone */
+    }
+    char chunk[16384];
+    for (int k = 1; k < 3; k++) {
+        if (!p[k].revents)
+            continue;
+        ssize_t got = read(io->fd[k], chunk, sizeof chunk);
+        if (got < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (got <= 0) {
+            close_fd(&io->fd[k]);
+        } else if (k == 1) {
+            errno = 0;
+            if (fwrite(chunk, 1, (size_t)got, io->out) != (size_t)got) {
+                io->out_errno = errno ? errno : EIO;
+                close_fd(&io->fd[1]); /* gnuplot stops on SIGPIPE */
+            }
+        } else {
+            size_t take = (size_t)got;
+            if (take > sizeof io->said - 1 - io->said_len)
+                take = sizeof io->said - 1 - io->said_len;
+            memcpy(io->said + io->said_len, chunk, take);
+            io->said_len += take;
+        }
+    }
+}
+
+gp_code gp_gnuplot_run(const char *script, const char *what, FILE *out, gp_error *err)
 {
     char exe[4096];
     gp_code rc = gp_gnuplot_find(exe, sizeof exe, err);
     if (rc)
         return rc;
-
-    /* The -e argument: gprior_output=<quoted output>. */
-    char *assign = NULL;
-    size_t assign_len = 0;
-    FILE *mem = open_memstream(&assign, &assign_len);
-    if (!mem)
-        return gp_error_set(err, GP_ERR_NOMEM, "out of memory");
-    fputs("gprior_output=", mem);
-    rc = gp_gnuplot_quote(mem, "output file name", output, err);
-    if (fclose(mem) != 0 && !rc)
-        rc = gp_error_set(err, GP_ERR_NOMEM, "out of memory");
-    if (rc) {
-        free(assign);
-        return rc;
+    child_io io = {.fd = {-1, -1, -1}, .script = script, .left = strlen(script), .out = out};
+    int theirs[3] = {-1, -1, -1}, pair[2] = {-1, -1}, out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+    int ok = socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0 && pipe(out_pipe) == 0 &&
+             pipe(err_pipe) == 0;
+    int e = errno;
+    io.fd[0] = pair[0], theirs[0] = pair[1];
+    theirs[1] = out_pipe[1], io.fd[1] = out_pipe[0];
+    theirs[2] = err_pipe[1], io.fd[2] = err_pipe[0];
+    pid_t pid = -1;
+    if (ok) {
+        for (int k = 0; k < 3; k++)
+            set_cloexec(io.fd[k]), set_cloexec(theirs[k]);
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        for (int k = 0; k < 3; k++)
+            posix_spawn_file_actions_adddup2(&fa, theirs[k], k);
+        char opt_e[] = "-e", assign[] = "gprior_output=''", from_stdin[] = "-";
+        char *argv[] = {exe, opt_e, assign, from_stdin, NULL};
+        e = posix_spawn(&pid, exe, &fa, NULL, argv, environ);
+        posix_spawn_file_actions_destroy(&fa);
+        ok = e == 0;
     }
-    /* A script name starting with '-' would be read as an option. */
-    char script_arg[4096 + 2];
-    if (snprintf(script_arg, sizeof script_arg, "%s%s", script[0] == '-' ? "./" : "", script) >=
-        (int)sizeof script_arg) {
-        free(assign);
-        return gp_error_set(err, GP_ERR_IO, "path too long: '%s'", script);
-    }
-
-    int fds[2];
-    if (pipe(fds) != 0) {
-        free(assign);
-        return gp_error_set(err, GP_ERR_EXTERNAL, "cannot run gnuplot: pipe: %s", strerror(errno));
-    }
-    set_cloexec(fds[0]);
-    set_cloexec(fds[1]);
-
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-    char opt_e[] = "-e";
-    char *argv[] = {exe, opt_e, assign, script_arg, NULL};
-    pid_t pid;
-    int e = posix_spawn(&pid, exe, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    free(assign);
-    if (e != 0) {
-        close(fds[0]);
+    for (int k = 0; k < 3; k++)
+        close_fd(&theirs[k]);
+    if (!ok) {
+        for (int k = 0; k < 3; k++)
+            close_fd(&io.fd[k]);
         return gp_error_set(err, GP_ERR_EXTERNAL, "cannot run gnuplot '%s': %s", exe, strerror(e));
     }
 
-    /* Read all of stderr (so gnuplot never blocks on a full pipe), keep the start. */
-    char text[2048];
-    size_t used = 0;
-    char chunk[1024];
-    for (;;) {
-        ssize_t got = read(fds[0], chunk, sizeof chunk);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
+    while (io.fd[0] >= 0 || io.fd[1] >= 0 || io.fd[2] >= 0) {
+        struct pollfd p[3]; /* poll skips the negative (closed) ones */
+        for (int k = 0; k < 3; k++)
+            p[k] = (struct pollfd){.fd = io.fd[k], .events = k ? POLLIN : POLLOUT};
+        if (poll(p, 3, -1) < 0 && errno != EINTR) {
+            e = errno;
+            for (int k = 0; k < 3; k++) /* gnuplot sees EOF / EPIPE and ends */
+                close_fd(&io.fd[k]);
+            io.out_errno = io.out_errno ? io.out_errno : e;
             break;
-        size_t take = (size_t)got;
-        if (take > sizeof text - 1 - used)
-            take = sizeof text - 1 - used;
-        memcpy(text + used, chunk, take);
-        used += take;
+        }
+        pump(&io, p);
     }
-    text[used] = '\0';
-    close(fds[0]);
-
+    if (!io.out_errno && fflush(out) != 0)
+        io.out_errno = errno ? errno : EIO;
     int status = 0;
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR)
-            return gp_error_set(err, GP_ERR_EXTERNAL, "gnuplot on '%s': waitpid: %s", script,
+            return gp_error_set(err, GP_ERR_EXTERNAL, "gnuplot on '%s': waitpid: %s", what,
                                 strerror(errno));
     }
+    if (io.out_errno)
+        return gp_error_set(err, GP_ERR_IO, "cannot write the image: %s", strerror(io.out_errno));
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return GP_OK;
 
     char said[320];
-    summarize(text, said, sizeof said);
+    io.said[io.said_len] = '\0';
+    summarize(io.said, said, sizeof said);
     if (WIFSIGNALED(status))
         return gp_error_set(err, GP_ERR_EXTERNAL, "gnuplot was killed by signal %d on '%s': %s",
-                            WTERMSIG(status), script, said[0] ? said : "(no message)");
+                            WTERMSIG(status), what, said[0] ? said : "(no message)");
     return gp_error_set(err, GP_ERR_EXTERNAL, "gnuplot failed (exit status %d) on '%s': %s",
-                        WIFEXITED(status) ? WEXITSTATUS(status) : -1, script,
+                        WIFEXITED(status) ? WEXITSTATUS(status) : -1, what,
                         said[0] ? said : "(no message)");
 }
 
@@ -598,7 +637,8 @@ static gp_code put_script(FILE *f, const gp_figure *fig, gp_format fmt, int widt
     const char *enh = fig->enhanced ? "enhanced" : "noenhanced";
     fputs("# Figure written by gprior. Re-render it with:  gnuplot <this file>\n"
           "# from any folder: the image is written beside this script (or to\n"
-          "# gprior_output if set: gnuplot -e \"gprior_output='x.png'\" <this file>).\n"
+          "# gprior_output if set: gnuplot -e \"gprior_output='x.png'\" <this file>;\n"
+          "# gprior_output='' writes to standard output).\n"
           "# All data are inline below; edit the settings freely.\n"
           "set encoding utf8\n"
           "gprior_arg0 = exists(\"ARG0\") ? ARG0 : ''\n"
@@ -607,7 +647,11 @@ static gp_code put_script(FILE *f, const gp_figure *fig, gp_format fmt, int widt
           "gprior_dir = gprior_i > 0 ? gprior_arg0[1:gprior_i - 1] : '.'\n"
           "gprior_default = gprior_dir . '/' . ", f);
     QUOTE(f, "file name", image_name);
-    fputs("\ngprior_output = exists(\"gprior_output\") ? gprior_output : gprior_default\n", f);
+    fputs("\ngprior_output = exists(\"gprior_output\") ? gprior_output : gprior_default\n"
+          "# A relative name gets a leading ./ so that gnuplot never takes it for a\n"
+          "# pipe ('|command') or a home folder ('~').\n"
+          "if (gprior_output ne '' && gprior_output[1:1] ne '/') { gprior_output = './' . gprior_output }\n",
+          f);
     switch (fmt) {
     case GP_FMT_PNG:
         fprintf(f, "set terminal pngcairo size %d,%d font 'sans,11' %s background '#ffffff'\n",
@@ -624,7 +668,7 @@ static gp_code put_script(FILE *f, const gp_figure *fig, gp_format fmt, int widt
     default:
         fprintf(f, "set terminal dumb size %d,%d %s\n", width, height, enh);
     }
-    fputs("set output gprior_output\n", f);
+    fputs("if (gprior_output eq '') { set output } else { set output gprior_output }\n", f);
     if (fmt != GP_FMT_TXT)
         fputs("set grid back lc rgb '#dddddd' lw 1 dt 1\n", f);
     fputs("set border 3 back lc rgb '#404040'\n"

@@ -20,10 +20,21 @@
  * 2. Colors are never quoted from user text: gp_gnuplot_color accepts a name
  *    from a fixed list, "C0".."C9" (the default line palette) or #rrggbb, and
  *    returns the canonical "#rrggbb".
- * 3. Running: gp_gnuplot_run spawns gnuplot (posix_spawn, no shell; stdin and
- *    stdout /dev/null; stderr captured) as
- *        gnuplot -e "gprior_output='<output>'" <script>
- *    The executable is $GPRIOR_GNUPLOT if set, else "gnuplot" searched on PATH. */
+ * 3. Running: gp_gnuplot_run spawns gnuplot (posix_spawn, no shell) as
+ *        gnuplot -e "gprior_output=''" -
+ *    feeding the script text on its standard input and copying its standard
+ *    output (where the figure scripts write their image when gprior_output is
+ *    '') to the caller's stream; stderr is captured for the error message.
+ *    So no file name ever reaches gnuplot: a name starting with '|' (a pipe
+ *    for `set output`), '<' (a pipe for a script file), '-' or '~' cannot
+ *    mean anything but a file, and gprior writes every byte of the image
+ *    itself, so it sees every write error. (Reading standard input, gnuplot
+ *    goes on after an error and exits with status 1 at the end; its messages
+ *    then say "line 0".)
+ *    The executable is $GPRIOR_GNUPLOT if set, else "gnuplot" searched on PATH.
+ * 4. Scripts saved beside a figure derive their output path from ARG0 when
+ *    run by hand (gnuplot plots/x.gp); there every relative output name is
+ *    written as ./name, so a folder called '|cmd' is a folder. */
 #ifndef GP_GNUPLOT_H
 #define GP_GNUPLOT_H
 
@@ -53,9 +64,13 @@ gp_code gp_gnuplot_color(const char *what, const char *name, char out[8], gp_err
  * write its path to path. Error GP_ERR_EXTERNAL with an install hint. */
 gp_code gp_gnuplot_find(char *path, size_t cap, gp_error *err);
 
-/* Run gnuplot on script with gprior_output set to output. Succeeds when gnuplot
- * exits with status 0; otherwise the error names the script and quotes the
- * first lines gnuplot printed on stderr. */
-gp_code gp_gnuplot_run(const char *script, const char *output, gp_error *err);
+/* Run gnuplot on script (the text of a gnuplot script) and copy what gnuplot
+ * writes on its standard output to out. gnuplot reads the script on its
+ * standard input, with the variable gprior_output = '' defined first (see 3.
+ * above). Succeeds when gnuplot exits with status 0 and all its output was
+ * written to out; otherwise the error names what (the script's name for the
+ * user) and quotes the first lines gnuplot printed on stderr, or says why out
+ * could not be written (GP_ERR_IO, e.g. "No space left on device"). */
+gp_code gp_gnuplot_run(const char *script, const char *what, FILE *out, gp_error *err);
 
 #endif

@@ -569,6 +569,49 @@ static gp_code prepare_folder(const char *path, gp_error *err)
     return GP_OK;
 }
 
+/* Check that the image gnuplot drew into f (flushed here) is whole: it starts
+ * and ends as its format requires: PNG the signature ... the IEND chunk
+ * (PNG spec, 5.2 and 11.2.5), PDF "%PDF-" ... "%%EOF" (ISO 32000-1, 7.5.5),
+ * SVG "</svg>" last; text only non-empty. A file cut short (a killed or
+ * failing gnuplot) fails here, naming what is missing. */
+static gp_code check_image(FILE *f, gp_format fmt, gp_error *err)
+{
+    static const char png_sig[] = "\x89PNG\r\n\x1a\n", png_end[] = "\0\0\0\0IEND\xae\x42\x60\x82";
+    static const struct {
+        const char *head, *tail, *name;
+        size_t head_len, tail_len;
+    } want[] = {[GP_FMT_PNG] = {png_sig, png_end, "PNG", 8, 12},
+                [GP_FMT_SVG] = {"", "</svg>", "SVG", 0, 6},
+                [GP_FMT_PDF] = {"%PDF-", "%%EOF", "PDF", 5, 5},
+                [GP_FMT_TXT] = {"", "", "text", 0, 0}};
+    struct stat st;
+    if (fflush(f) != 0 || fstat(fileno(f), &st) != 0)
+        return gp_error_set(err, GP_ERR_IO, "cannot write the image: %s", strerror(errno));
+    if (st.st_size == 0)
+        return gp_error_set(err, GP_ERR_EXTERNAL, "gnuplot wrote no image");
+    char head[8], tail[64];
+    size_t size = (size_t)st.st_size, nh = size < sizeof head ? size : sizeof head;
+    size_t nt = size < sizeof tail ? size : sizeof tail;
+    if (pread(fileno(f), head, nh, 0) != (ssize_t)nh ||
+        pread(fileno(f), tail, nt, (off_t)(size - nt)) != (ssize_t)nt)
+        return gp_error_set(err, GP_ERR_IO, "cannot read the image back: %s", strerror(errno));
+    if (fmt != GP_FMT_PNG) /* text formats may end with blank lines */
+        while (nt > 0 && strchr(" \t\r\n", tail[nt - 1]))
+            nt--;
+    const char *missing = NULL;
+    if (nh < want[fmt].head_len || memcmp(head, want[fmt].head, want[fmt].head_len) != 0)
+        missing = "start";
+    else if (nt < want[fmt].tail_len ||
+             memcmp(tail + nt - want[fmt].tail_len, want[fmt].tail, want[fmt].tail_len) != 0)
+        missing = "end";
+    if (missing)
+        return gp_error_set(err, GP_ERR_EXTERNAL,
+                            "gnuplot wrote an incomplete %s image (%zu bytes, the %s of the "
+                            "format is missing)",
+                            want[fmt].name, size, missing);
+    return GP_OK;
+}
+
 /* Prefix err's message with "cannot save 'path': " unless it already names it. */
 static gp_code blame(gp_error *err, const char *path)
 {
@@ -587,13 +630,15 @@ gp_code gp_figure_save(const gp_figure *fig, const char *path, gp_error *err)
     gp_code rc;
     if (!path || !*path)
         return gp_error_set(err, GP_ERR_ARG, "cannot save a figure to an empty file name");
-    if ((rc = gp_gnuplot_check_text("file name", path, err)) ||
-        (rc = gp_format_from_path(path, &fmt, err)))
-        return rc;
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
+    /* Only the file's own name goes into the script (quoted); the folder
+     * can be anything the file system accepts. */
+    if ((rc = gp_gnuplot_check_text("file name", base, err)) ||
+        (rc = gp_format_from_path(path, &fmt, err)))
+        return rc;
     size_t stem = strlen(path) - strlen(strrchr(base, '.'));
-    char gp_path[4096], temp_image[4096 + 16];
+    char gp_path[4096];
     if (stem + 4 > sizeof gp_path)
         return gp_error_set(err, GP_ERR_IO, "path too long: '%s'", path);
     memcpy(gp_path, path, stem);
@@ -602,30 +647,30 @@ gp_code gp_figure_save(const gp_figure *fig, const char *path, gp_error *err)
     char *script = NULL;
     if ((rc = gp_figure_script(fig, fmt, 0, 0, base, &script, err)))
         return blame(err, path);
-    gp_file file;
-    if ((rc = prepare_folder(path, err)) ||
-        (rc = gp_file_temp_name(path, temp_image, sizeof temp_image, err)) ||
-        (rc = gp_file_begin(&file, gp_path, err))) {
+    gp_file gp_out, image;
+    if ((rc = prepare_folder(path, err)) || (rc = gp_file_begin(&gp_out, gp_path, err))) {
         free(script);
         return blame(err, path);
     }
-    fputs(script, file.f);
-    free(script);
-    if (fflush(file.f) != 0 || ferror(file.f)) {
-        rc = gp_error_set(err, GP_ERR_IO, "cannot write '%s': %s", gp_path, strerror(errno));
-    } else if (!(rc = gp_gnuplot_run(file.temp, temp_image, err))) {
-        struct stat st;
-        if (stat(temp_image, &st) != 0 || st.st_size == 0)
-            rc = gp_error_set(err, GP_ERR_EXTERNAL, "gnuplot wrote no image");
-        else if (rename(temp_image, path) != 0)
-            rc = gp_error_set(err, GP_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-    }
-    if (rc) {
-        unlink(temp_image);
-        gp_file_abort(&file);
+    if ((rc = gp_file_begin(&image, path, err))) {
+        gp_file_abort(&gp_out);
+        free(script);
         return blame(err, path);
     }
-    return gp_file_commit(&file, err);
+    if (fputs(script, gp_out.f) < 0 || fflush(gp_out.f) != 0)
+        rc = gp_error_set(err, GP_ERR_IO, "cannot write '%s': %s", gp_path, strerror(errno));
+    else if (!(rc = gp_gnuplot_run(script, gp_path, image.f, err)))
+        rc = check_image(image.f, fmt, err);
+    free(script);
+    gp_file *both[] = {&gp_out, &image}; /* both or neither */
+    if (!rc)
+        rc = gp_file_commit_all(both, 2, err);
+    if (rc) {
+        gp_file_abort(&image);
+        gp_file_abort(&gp_out);
+        return blame(err, path);
+    }
+    return GP_OK;
 }
 
 gp_code gp_figure_render_text(const gp_figure *fig, int width, int height, char **text,
@@ -641,43 +686,20 @@ gp_code gp_figure_render_text(const gp_figure *fig, int width, int height, char 
     gp_code rc = gp_figure_script(fig, GP_FMT_TXT, width, height, "preview.txt", &script, err);
     if (rc)
         return rc;
-    const char *tmp = getenv("TMPDIR");
-    char dir[4096], gp_path[4096 + 16], out[4096 + 16];
-    if (!tmp || !*tmp || snprintf(dir, sizeof dir, "%s/gprior-XXXXXX", tmp) >= (int)sizeof dir)
-        strcpy(dir, "/tmp/gprior-XXXXXX");
-    if (!mkdtemp(dir)) {
-        free(script);
-        return gp_error_set(err, GP_ERR_IO, "cannot make a temporary folder '%s': %s", dir,
-                            strerror(errno));
-    }
-    snprintf(gp_path, sizeof gp_path, "%s/preview.gp", dir);
-    snprintf(out, sizeof out, "%s/preview.txt", dir);
-    FILE *f = fopen(gp_path, "w");
-    if (!f || fputs(script, f) < 0 || fclose(f) != 0) {
-        rc = gp_error_set(err, GP_ERR_IO, "cannot write '%s': %s", gp_path, strerror(errno));
-        f = NULL;
-    }
+    size_t len = 0;
+    FILE *mem = open_memstream(text, &len);
+    if (!mem)
+        rc = gp_error_set(err, GP_ERR_NOMEM, "out of memory");
+    else
+        rc = gp_gnuplot_run(script, "the preview", mem, err);
     free(script);
-    if (!rc)
-        rc = gp_gnuplot_run(gp_path, out, err);
-    if (!rc && !(f = fopen(out, "r")))
-        rc = gp_error_set(err, GP_ERR_EXTERNAL, "gnuplot wrote no preview: %s", strerror(errno));
-    if (!rc) {
-        size_t len = 0;
-        FILE *mem = open_memstream(text, &len);
-        char buf[4096];
-        size_t got;
-        while (mem && (got = fread(buf, 1, sizeof buf, f)) > 0)
-            fwrite(buf, 1, got, mem);
-        if (!mem || fclose(mem) != 0) {
-            free(*text);
-            *text = NULL;
-            rc = gp_error_set(err, GP_ERR_NOMEM, "out of memory");
-        }
-        fclose(f);
+    if (mem && fclose(mem) != 0 && !rc)
+        rc = gp_error_set(err, GP_ERR_NOMEM, "out of memory");
+    if (!rc && len == 0)
+        rc = gp_error_set(err, GP_ERR_EXTERNAL, "gnuplot wrote no preview");
+    if (rc) {
+        free(*text);
+        *text = NULL;
     }
-    unlink(out);
-    unlink(gp_path);
-    rmdir(dir);
     return rc;
 }

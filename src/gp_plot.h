@@ -8,7 +8,9 @@
  * gp_figure_save writes the image and, beside it, a self-contained gnuplot
  * script <path without extension>.gp holding all data inline (datablocks,
  * %.17g), so `gnuplot plots/x.gp`, run from any folder, re-renders
- * plots/x.<ext> and can be restyled by hand.
+ * plots/x.<ext> and can be restyled by hand. gnuplot never sees a file name
+ * from gprior: it reads the script on stdin and prints the image on stdout
+ * (gp_gnuplot_run), so no name can be taken for a pipe or an option.
  *
  * Text: titles and labels are drawn literally (gnuplot "noenhanced") unless
  * the figure asks for enhanced text, where ^ _ { } @ & ~ are markup
@@ -124,8 +126,10 @@ gp_code gp_format_from_path(const char *path, gp_format *out, gp_error *err);
 
 /* The gnuplot script for fig (malloc'ed text in *script; caller frees).
  * image_name is the image's file name without folder: the script writes to
- * gprior_output if defined (gnuplot -e), else to image_name in the script's
- * own folder. width, height: pixels (characters for GP_FMT_TXT); 0 = default. */
+ * gprior_output if defined (gnuplot -e; '' = standard output, which is how
+ * gprior runs it), else to image_name in the script's own folder (from ARG0);
+ * a relative name is written as ./name, never a pipe or option.
+ * width, height: pixels (characters for GP_FMT_TXT); 0 = default. */
 gp_code gp_figure_script(const gp_figure *fig, gp_format fmt, int width, int height,
                          const char *image_name, char **script, gp_error *err);
 

@@ -9,6 +9,7 @@
  * 2 bad command line or a script that cannot be opened. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 
 #include "batch.h"
 #include "gp_blas.h"
+#include "gp_file.h"
 #include "lgprior.h"
 
 #define EXIT_SCRIPT 1
@@ -121,6 +123,28 @@ static int parse_args(int argc, char **argv, options *o)
     return 0;
 }
 
+/* SIGINT, SIGTERM, SIGHUP, SIGQUIT: remove the temporary files of a save in
+ * progress, then die of the signal as before (SA_RESETHAND). Signals that
+ * were ignored when we started stay ignored. */
+static void on_fatal_signal(int sig)
+{
+    gp_file_remove_temporaries();
+    raise(sig);
+}
+
+static void catch_fatal_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+}
+
 /* Message handler: add a traceback to the error (as lua.c's msghandler). */
 static int msghandler(lua_State *L)
 {
@@ -210,6 +234,7 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     if (rc)
         return rc;
+    catch_fatal_signals();
 
     lua_State *L = luaL_newstate();
     if (L == NULL) {

@@ -1,6 +1,11 @@
 /* helpers.c: helpers shared by the cmocka suites (declared in test_util.h). */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <lapacke.h>
 
@@ -108,4 +113,78 @@ void test_expect_describe(const gp_kernel *k, const char *want)
     size_t n = gp_kernel_describe(k, buf, sizeof buf);
     assert_string_equal(buf, want);
     assert_int_equal(n, strlen(want));
+}
+
+/* ---- files ------------------------------------------------------------------ */
+
+char *test_make_tmpdir(void)
+{
+    char *dir = strdup("/tmp/gprior-test-XXXXXX");
+    assert_non_null(dir);
+    assert_non_null(mkdtemp(dir));
+    return dir;
+}
+
+int test_count_files(const char *dir, char *names, size_t cap)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    if (names)
+        names[0] = '\0';
+    if (!d)
+        return -1;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        n++;
+        if (names && strlen(names) + strlen(e->d_name) + 2 < cap) {
+            strcat(names, e->d_name);
+            strcat(names, " ");
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+void test_remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[4096];
+    while (d && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (unlink(path) != 0)
+            test_remove_tree(path);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+char *test_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *mem = open_memstream(&buf, &n);
+    char chunk[4096];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        fwrite(chunk, 1, got, mem);
+    fclose(f);
+    fclose(mem);
+    if (len)
+        *len = n;
+    return buf;
+}
+
+int test_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
 }

@@ -1,6 +1,5 @@
 /* test_plot.c: figures, the gnuplot script, quoting of user strings, saving. */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,78 +14,6 @@
 #include "test_util.h"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static char *make_tmpdir(void)
-{
-    char *dir = strdup("/tmp/gprior-test-plot-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    return dir;
-}
-
-/* Number of entries in dir (without . and ..), the names joined in names. */
-static int count_files(const char *dir, char *names, size_t cap)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    if (names)
-        names[0] = '\0';
-    if (!d)
-        return -1;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        n++;
-        if (names && strlen(names) + strlen(e->d_name) + 2 < cap) {
-            strcat(names, e->d_name);
-            strcat(names, " ");
-        }
-    }
-    closedir(d);
-    return n;
-}
-
-static void remove_tree(char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[4096];
-    while (d && (e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (unlink(path) != 0)
-            remove_tree(path);
-    }
-    if (d)
-        closedir(d);
-    rmdir(dir);
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *mem = open_memstream(&buf, &n);
-    char chunk[4096];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        fwrite(chunk, 1, got, mem);
-    fclose(f);
-    fclose(mem);
-    if (len)
-        *len = n;
-    return buf;
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
 
 /* The quoted form of s, or NULL (err filled) when it is rejected. */
 static char *quoted(const char *s, gp_error *err)
@@ -190,16 +117,15 @@ static void test_quote_rejects_control_characters(void **state)
     }
 }
 
-/* Round trip through a real gnuplot: `set print` writes each quoted string to
- * a file; it must come back byte for byte, and nothing may run. */
+/* Round trip through a real gnuplot: `print` writes each quoted string to
+ * gnuplot's standard output; it must come back byte for byte, and nothing may
+ * run. */
 static void test_quote_round_trip_in_gnuplot(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
-    char marker[256], script[256], out[256];
+    char *dir = test_make_tmpdir();
+    char marker[256];
     snprintf(marker, sizeof marker, "%s/pwned", dir);
-    snprintf(script, sizeof script, "%s/t.gp", dir);
-    snprintf(out, sizeof out, "%s/out.txt", dir);
     char evil[3][1024];
     snprintf(evil[0], sizeof evil[0], "`touch %s`", marker);
     snprintf(evil[1], sizeof evil[1], "'; system(\"touch %s\"); '", marker);
@@ -208,9 +134,10 @@ static void test_quote_round_trip_in_gnuplot(void **state)
                            "@m and \\", "# not a comment", "{ } ; ,", "\xc3\xa9t\xc3\xa9",
                            evil[0], evil[1], evil[2]};
     size_t ncases = sizeof cases / sizeof cases[0];
-    FILE *f = fopen(script, "w");
-    assert_non_null(f);
-    fputs("m = 'MACRO'\nset print gprior_output\n", f);
+    char *script = NULL, *text = NULL;
+    size_t len = 0, text_len = 0;
+    FILE *f = open_memstream(&script, &len);
+    fputs("m = 'MACRO'\nset print '-'\n", f);
     gp_error err;
     for (size_t i = 0; i < ncases; i++) {
         fputs("print ", f);
@@ -219,11 +146,11 @@ static void test_quote_round_trip_in_gnuplot(void **state)
     }
     fputs("unset print\n", f);
     fclose(f);
-    gp_code rc = gp_gnuplot_run(script, out, &err);
+    FILE *out = open_memstream(&text, &text_len);
+    gp_code rc = gp_gnuplot_run(script, "round trip", out, &err);
+    fclose(out);
     if (rc)
         fail_msg("gnuplot: %s", err.msg);
-    char *text = read_all(out, NULL);
-    assert_non_null(text);
     char *line = text;
     for (size_t i = 0; i < ncases; i++) {
         char *nl = strchr(line, '\n');
@@ -233,8 +160,9 @@ static void test_quote_round_trip_in_gnuplot(void **state)
         line = nl + 1;
     }
     free(text);
-    assert_false(exists(marker));
-    remove_tree(dir);
+    free(script);
+    assert_false(test_exists(marker));
+    test_remove_tree(dir);
     free(dir);
 }
 
@@ -407,7 +335,7 @@ static void test_script_text(void **state)
 static void test_save_all_formats(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     gp_figure *fig = small_figure("formats");
     static const char *const ext[] = {"png", "svg", "pdf", "txt"};
     static const char *const magic[] = {"\x89PNG", "<?xml", "%PDF", ""};
@@ -420,18 +348,18 @@ static void test_save_all_formats(void **state)
         if (rc)
             fail_msg("save %s: %s", path, err.msg);
         size_t len = 0;
-        char *img = read_all(path, &len);
+        char *img = test_read_file(path, &len);
         assert_non_null(img);
         assert_true(len > 100);
         assert_memory_equal(img, magic[i], strlen(magic[i]));
         if (i == 3)
             assert_non_null(strstr(img, "formats"));
         free(img);
-        assert_true(exists(gp));
+        assert_true(test_exists(gp));
     }
     snprintf(path, sizeof path, "%s/sub", dir);
-    assert_int_equal(count_files(path, names, sizeof names), 8); /* no temporary files */
-    remove_tree(dir);
+    assert_int_equal(test_count_files(path, names, sizeof names), 8); /* no temporary files */
+    test_remove_tree(dir);
     free(dir);
     gp_figure_free(fig);
 }
@@ -439,7 +367,7 @@ static void test_save_all_formats(void **state)
 static void test_script_rerenders_from_any_folder(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     gp_figure *fig = small_figure("again");
     char path[4200], gp[4200];
     gp_error err;
@@ -447,19 +375,19 @@ static void test_script_rerenders_from_any_folder(void **state)
     snprintf(gp, sizeof gp, "%s/plots/again.gp", dir);
     assert_int_equal(gp_figure_save(fig, path, &err), GP_OK);
     size_t len0 = 0, len1 = 0;
-    char *first = read_all(path, &len0);
+    char *first = test_read_file(path, &len0);
     assert_int_equal(unlink(path), 0);
     assert_int_equal(gnuplot_in("/", gp), 0); /* absolute script path, cwd / */
-    char *second = read_all(path, &len1);
+    char *second = test_read_file(path, &len1);
     assert_non_null(second);
     assert_int_equal(len0, len1);
     assert_memory_equal(first, second, len0);
     free(second);
     assert_int_equal(unlink(path), 0);
     assert_int_equal(gnuplot_in(dir, "plots/again.gp"), 0); /* relative script path */
-    assert_true(exists(path));
+    assert_true(test_exists(path));
     free(first);
-    remove_tree(dir);
+    test_remove_tree(dir);
     free(dir);
     gp_figure_free(fig);
 }
@@ -467,7 +395,7 @@ static void test_script_rerenders_from_any_folder(void **state)
 static void test_malicious_strings_are_drawn_not_run(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     char marker[256], evil[3][1024], path[4200];
     snprintf(marker, sizeof marker, "%s/pwned", dir);
     snprintf(evil[0], sizeof evil[0], "`touch %s`", marker);
@@ -497,12 +425,12 @@ static void test_malicious_strings_are_drawn_not_run(void **state)
         assert_int_equal(gp_figure_points(fig, x, x, &s, &err), GP_OK);
         snprintf(path, sizeof path, "%s/evil'%d`x`.svg", dir, enhanced);
         gp_code rc = gp_figure_save(fig, path, &err);
-        if (exists(marker))
+        if (test_exists(marker))
             fail_msg("a title was executed by gnuplot: %s exists", marker);
         if (rc)
             fail_msg("save: %s", err.msg);
-        assert_true(exists(path));
-        char *svg = read_all(path, NULL);
+        assert_true(test_exists(path));
+        char *svg = test_read_file(path, NULL);
         assert_non_null(strstr(svg, "touch")); /* drawn as text */
         free(svg);
         char *text = NULL;
@@ -511,15 +439,15 @@ static void test_malicious_strings_are_drawn_not_run(void **state)
         gp_figure_free(fig);
         gp_matrix_free(x);
     }
-    assert_false(exists(marker));
-    remove_tree(dir);
+    assert_false(test_exists(marker));
+    test_remove_tree(dir);
     free(dir);
 }
 
 static void test_missing_gnuplot(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     gp_figure *fig = small_figure(NULL);
     char path[4200];
     gp_error err;
@@ -541,8 +469,8 @@ static void test_missing_gnuplot(void **state)
     setenv("PATH", old_path, 1);
     free(old_path);
     snprintf(path, sizeof path, "%s/out", dir);
-    assert_true(count_files(path, NULL, 0) <= 0); /* nothing written */
-    remove_tree(dir);
+    assert_true(test_count_files(path, NULL, 0) <= 0); /* nothing written */
+    test_remove_tree(dir);
     free(dir);
     gp_figure_free(fig);
 }
@@ -550,7 +478,7 @@ static void test_missing_gnuplot(void **state)
 static void test_gnuplot_failure_leaves_nothing(void **state)
 {
     (void)state;
-    char *dir = make_tmpdir();
+    char *dir = test_make_tmpdir();
     gp_figure *fig = small_figure(NULL);
     char fake[4200], path[4200], names[1024];
     snprintf(fake, sizeof fake, "%s/fake-gnuplot", dir);
@@ -566,15 +494,50 @@ static void test_gnuplot_failure_leaves_nothing(void **state)
     assert_non_null(strstr(err.msg, "boom, something broke"));
     assert_non_null(strstr(err.msg, path));
     snprintf(path, sizeof path, "%s/out", dir);
-    assert_int_equal(count_files(path, names, sizeof names), 0);
+    assert_int_equal(test_count_files(path, names, sizeof names), 0);
     setenv("GPRIOR_GNUPLOT", "/bin/true", 1); /* "succeeds" but draws nothing */
     snprintf(path, sizeof path, "%s/out/x.png", dir);
     assert_int_equal(gp_figure_save(fig, path, &err), GP_ERR_EXTERNAL);
     assert_non_null(strstr(err.msg, "no image"));
     snprintf(path, sizeof path, "%s/out", dir);
-    assert_int_equal(count_files(path, names, sizeof names), 0);
+    assert_int_equal(test_count_files(path, names, sizeof names), 0);
     unsetenv("GPRIOR_GNUPLOT");
-    remove_tree(dir);
+    test_remove_tree(dir);
+    free(dir);
+    gp_figure_free(fig);
+}
+
+/* gnuplot's output cut short (as when it is killed, or its writes fail)
+ * while it still exits 0: each format's trailer is checked, nothing is saved. */
+static void test_truncated_image_is_refused(void **state)
+{
+    (void)state;
+    char *dir = test_make_tmpdir();
+    gp_figure *fig = small_figure("cut");
+    char fake[4200], path[4200], names[1024];
+    snprintf(fake, sizeof fake, "%s/cut-gnuplot", dir);
+    FILE *f = fopen(fake, "w");
+    fputs("#!/bin/sh\ngnuplot \"$@\" | head -c 300\n", f); /* the status is head's: 0 */
+    fclose(f);
+    chmod(fake, 0755);
+    static const char *const ext[] = {"png", "svg", "pdf"}, *const name[] = {"PNG", "SVG", "PDF"};
+    gp_error err;
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/out/x%d.%s", dir, i, ext[i]);
+        setenv("GPRIOR_GNUPLOT", fake, 1);
+        gp_code rc = gp_figure_save(fig, path, &err);
+        unsetenv("GPRIOR_GNUPLOT");
+        assert_int_equal(rc, GP_ERR_EXTERNAL);
+        assert_non_null(strstr(err.msg, path));
+        assert_non_null(strstr(err.msg, "incomplete"));
+        assert_non_null(strstr(err.msg, name[i]));
+        assert_non_null(strstr(err.msg, "300 bytes"));
+        snprintf(path, sizeof path, "%s/out", dir);
+        assert_int_equal(test_count_files(path, names, sizeof names), 2 * i); /* only the good saves before */
+        snprintf(path, sizeof path, "%s/out/x%d.%s", dir, i, ext[i]); /* the real gnuplot: fine */
+        assert_int_equal(gp_figure_save(fig, path, &err), GP_OK);
+    }
+    test_remove_tree(dir);
     free(dir);
     gp_figure_free(fig);
 }
@@ -592,10 +555,10 @@ static void test_unwritable_folder(void **state)
     assert_non_null(strstr(err.msg, "/etc/passwd"));
     assert_int_not_equal(gp_figure_save(fig, "/proc/gprior-test.png", &err), GP_OK);
     assert_non_null(strstr(err.msg, "/proc"));
-    assert_false(exists("/proc/gprior-test.png"));
+    assert_false(test_exists("/proc/gprior-test.png"));
     assert_int_equal(gp_figure_save(fig, "x.jpeg", &err), GP_ERR_ARG);
     assert_non_null(strstr(err.msg, "'.jpeg'"));
-    assert_false(exists("x.gp"));
+    assert_false(test_exists("x.gp"));
     gp_figure_free(fig);
 }
 
@@ -629,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_malicious_strings_are_drawn_not_run),
         cmocka_unit_test(test_missing_gnuplot),
         cmocka_unit_test(test_gnuplot_failure_leaves_nothing),
+        cmocka_unit_test(test_truncated_image_is_refused),
         cmocka_unit_test(test_unwritable_folder),
         cmocka_unit_test(test_render_text),
     };

@@ -47,4 +47,22 @@ double test_max_z(const gp_matrix *S, const double *mu, const gp_matrix *K);
 double test_max_z_kernel(const gp_matrix *S, const gp_matrix *X, const gp_kernel *k,
                          const gp_func *m);
 
+/* ---- files ---- */
+
+/* A new empty folder /tmp/gprior-test-XXXXXX (malloc'ed name). */
+char *test_make_tmpdir(void);
+
+/* Number of entries in dir (without . and ..; -1 if it cannot be read), their
+ * names joined with spaces in names (if not NULL, cap bytes). */
+int test_count_files(const char *dir, char *names, size_t cap);
+
+/* rm -rf dir. */
+void test_remove_tree(const char *dir);
+
+/* The whole file (malloc'ed, length in *len if not NULL), or NULL. */
+char *test_read_file(const char *path, size_t *len);
+
+/* 1 if something (a file, folder or link, even dangling) is at path. */
+int test_exists(const char *path);
+
 #endif

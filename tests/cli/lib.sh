@@ -1,7 +1,8 @@
 # lib.sh: shared by the command-line suites (sourced; not a suite itself).
 # Sets G (the gprior binary, absolute), tmp (a temporary folder removed on exit)
-# and the counters; check() runs one command-line test; finish prints the
-# suite's closing line "NAME: N passed, N failed" and sets the exit status.
+# and the counters; check() runs one command-line test, ok() checks one
+# condition; finish prints the suite's closing line "NAME: N passed, N failed"
+# and sets the exit status.
 G=${GPRIOR:-./gprior}
 case "$G" in /*) ;; *) G="$(pwd)/$G" ;; esac
 tmp=$(mktemp -d)
@@ -21,6 +22,18 @@ check() {
     else
         failed=$((failed + 1))
         printf 'FAIL %s: status %s (want %s), output:\n%s\n' "$name" "$got" "$want" "$out"
+    fi
+}
+
+# ok NAME COMMAND...: the command (a test) succeeds.
+ok() {
+    name=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        printf 'FAIL %s\n' "$name"
     fi
 }
 

@@ -5,18 +5,6 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-# ok NAME COMMAND...: the command (a test) succeeds.
-ok() {
-    name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        printf 'FAIL %s\n' "$name"
-    fi
-}
-
 # has NAME PATTERN FILE: FILE has a line matching the grep -E PATTERN.
 has() {
     if grep -Eq -- "$2" "$3"; then
