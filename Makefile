@@ -35,7 +35,8 @@ LDFLAGS   += $(SANFLAGS)
 # ---- files --------------------------------------------------------------------
 CORE_SRC  := $(wildcard src/gp_*.c)
 BIND_SRC  := $(wildcard src/l*.c)
-HOST_SRC  := src/main.c $(wildcard src/batch*.c)
+HOST_SRC  := src/main.c $(wildcard src/host_*.c) $(wildcard src/batch*.c)
+HOST_LIBS := -lreadline
 LUA_LIB   := $(wildcard lua/gprior/*.lua)
 CORE_OBJ  := $(CORE_SRC:src/%.c=$(BUILD)/%.o)
 BIND_OBJ  := $(BIND_SRC:src/%.c=$(BUILD)/%.o)
@@ -88,7 +89,7 @@ $(BUILD)/libgpcore.a: $(CORE_OBJ)
 	$(AR) rcs $@ $^
 
 $(BIN): $(HOST_OBJ) $(BIND_OBJ) $(BUILD)/libgpcore.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -Wl,-E
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(HOST_LIBS) -lm -Wl,-E
 
 $(MODULE): $(BIND_OBJ) $(BUILD)/libgpcore.a
 	$(CC) $(LDFLAGS) -shared -o $@ $^ $(shell pkg-config --libs openblas lapacke fftw3) -lm
