@@ -40,7 +40,7 @@ static void print_summary(const batch_plan *plan, double secs)
             snprintf(tm, sizeof tm, "%.2fs", r->secs);
         if (r->rec.has_checks)
             snprintf(ck, sizeof ck, "%lld/%lld checks", r->rec.checks_passed,
-                     r->rec.checks_passed + r->rec.checks_failed);
+                     run_record_checks_total(&r->rec));
         ok += (size_t)batch_run_ok(r);
         printf("%-*s  %-*s  %8s  %7zu  %s\n", nw, r->rel, sw, batch_status_text(r, st, sizeof st),
                tm, r->rec.nfigures, ck);

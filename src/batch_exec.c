@@ -19,7 +19,7 @@
 #include "batch_util.h"
 
 #define STOP_GRACE 3.0    /* seconds between SIGTERM and SIGKILL when the batch is stopped */
-#define TIMEOUT_GRACE 8.0 /* after --timeout: the run's own grace (5 s) and some */
+#define TIMEOUT_GRACE 3.0 /* after --timeout: the run's own grace (2 s, host_run.c) and 1 s */
 
 /* ---- signals: a flag and a self-pipe -------------------------------------------- */
 static volatile sig_atomic_t stop_signal = 0;
@@ -185,6 +185,8 @@ static void conclude(batch_plan *plan, batch_run *r)
         status = "failed";
         message = batch_strf("cannot start: %s", strerror(r->start_errno));
     } else if (sig || r->timed_out || r->stopped) {
+        /* SIGALRM: the run's own hard stop after its --timeout grace */
+        r->timed_out |= sig == SIGALRM && plan->timeout;
         status = r->timed_out ? "timeout" : r->stopped ? "stopped" : "killed";
         message = r->timed_out ? batch_strf("killed after --timeout %u s and %.0f s of grace",
                                             plan->timeout, TIMEOUT_GRACE)

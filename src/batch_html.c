@@ -346,7 +346,7 @@ static void put_card(FILE *f, const g_gallery *g, const g_run *r, int show_figur
     fprintf(f, "</span> <span class=\"time\">%.2fs</span>", r->rec.seconds);
     if (r->rec.has_checks)
         fprintf(f, " <span class=\"checkcount\">%lld/%lld checks</span>", r->rec.checks_passed,
-                r->rec.checks_passed + r->rec.checks_failed);
+                run_record_checks_total(&r->rec));
     fputs("</h3>\n", f);
     put_params(f, r);
     if (!ok && r->rec.message && *r->rec.message) {

@@ -247,6 +247,12 @@ void run_record_read_checks(run_record *r, const char *log_path)
     fclose(f);
 }
 
+long long run_record_checks_total(const run_record *r)
+{
+    return r->checks_failed > LLONG_MAX - r->checks_passed ? LLONG_MAX
+                                                             : r->checks_passed + r->checks_failed;
+}
+
 void run_record_read_figures(run_record *r, const char *figure_log, const char *dir)
 {
     FILE *f = fopen(figure_log, "r");

@@ -73,6 +73,9 @@ void run_record_free(run_record *r);
  * r's checks (counts too large for a long long saturate). */
 void run_record_read_checks(run_record *r, const char *log_path);
 
+/* passed + failed, saturated at LLONG_MAX. */
+long long run_record_checks_total(const run_record *r);
+
 /* Add the images listed in a figure log (one path per line, as lfigure.c's
  * GPRIOR_FIGURE_LOG writes them), made relative to folder dir when inside it. */
 void run_record_read_figures(run_record *r, const char *figure_log, const char *dir);

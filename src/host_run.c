@@ -31,7 +31,7 @@
 #include "host.h"
 #include "lgprior.h"
 
-#define TIMEOUT_GRACE 5 /* seconds after --timeout before a script stuck outside Lua is ended */
+#define TIMEOUT_GRACE 2 /* seconds after --timeout before a script stuck outside Lua is ended */
 
 /* ---- signals (lua.c's technique) ------------------------------------------------ */
 static lua_State *globalL;
@@ -43,7 +43,7 @@ static void lstop(lua_State *L, lua_Debug *ar)
     (void)ar;
     lua_sethook(L, NULL, 0, 0);
     if (stop_reason == SIGALRM)
-        luaL_error(L, "timeout: stopped after --timeout %u s", timeout_secs);
+        luaL_error(L, "timeout: stopped after --timeout %d s", (int)timeout_secs);
     luaL_error(L, "interrupted (Ctrl-C)");
 }
 

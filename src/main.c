@@ -164,7 +164,11 @@ static int parse_plain(int argc, char **argv, host_opts *o)
         size_t n = strlen(s);
         if (strcmp(s, "-") != 0 && access(s, F_OK) != 0 && !(n > 4 && strcmp(s + n - 4, ".lua") == 0) &&
             !strchr(s, '/'))
-            return usage_error("unknown command (commands: run, batch, gallery; or a script file)", s);
+        {
+            fprintf(stderr, "gprior: unknown command '%s' (commands: run, batch, gallery; or a "
+                    "script file; see 'gprior --help')\n", s);
+            return HOST_EXIT_USAGE;
+        }
         o->script = s;
         o->nargs = argc - i - 1;
         o->args = argv + i + 1;
