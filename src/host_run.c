@@ -38,13 +38,19 @@ static lua_State *globalL;
 static volatile sig_atomic_t stop_reason; /* SIGINT or SIGALRM, once asked to stop */
 static unsigned timeout_secs;
 
+/* The hook that a signal sets: raise the error where the script is now
+ * (luaL_where level 0: the running function, not its caller). */
 static void lstop(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
     lua_sethook(L, NULL, 0, 0);
+    luaL_where(L, 0);
     if (stop_reason == SIGALRM)
-        luaL_error(L, "timeout: stopped after --timeout %d s", (int)timeout_secs);
-    luaL_error(L, "interrupted (Ctrl-C)");
+        lua_pushfstring(L, "timeout: stopped after --timeout %d s", (int)timeout_secs);
+    else
+        lua_pushliteral(L, "interrupted (Ctrl-C)");
+    lua_concat(L, 2);
+    lua_error(L);
 }
 
 /* Only async-signal-safe work here: a flag, lua_sethook (documented as safe), alarm. */
@@ -540,8 +546,12 @@ static int pmain(lua_State *L)
         free(line);
         return 2;
     }
-    if (o->interactive)
+    if (o->interactive) {
+        printf("gprior %s (%s): gp is loaded, seed %s; expressions are printed; Ctrl-D quits\n",
+               GPRIOR_VERSION, LUA_RELEASE, o->seed);
         host_repl(L, docall);
+        stop_reason = 0; /* a Ctrl-C at the prompt stopped one line, not the session */
+    }
     lua_pushinteger(L, HOST_EXIT_OK);
     lua_pushnil(L);
     return 2;
