@@ -592,12 +592,12 @@ gp_code gp_figure_save(const gp_figure *fig, const char *path, gp_error *err)
         return rc;
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    size_t stem = strlen(path) - strlen(strrchr(base, '.'));
+    /* One script per image (x.png.gp, x.svg.gp): saving a name in several
+     * formats never leaves a script that renders another format. */
     char gp_path[4096], temp_image[4096 + 16];
-    if (stem + 4 > sizeof gp_path)
+    if (strlen(path) + 4 > sizeof gp_path)
         return gp_error_set(err, GP_ERR_IO, "path too long: '%s'", path);
-    memcpy(gp_path, path, stem);
-    strcpy(gp_path + stem, ".gp");
+    snprintf(gp_path, sizeof gp_path, "%s.gp", path);
 
     char *script = NULL;
     if ((rc = gp_figure_script(fig, fmt, 0, 0, base, &script, err)))
