@@ -5,6 +5,11 @@
 #   make SANITIZER=address test the same under AddressSanitizer (or =undefined)
 #   make valgrind               the C suites and the Lua suite under valgrind
 #   make bench                  timings against numpy, scipy, scikit-learn and bare LAPACK
+#   make install PREFIX=/usr/local   the binary, gprior.so under the Lua C path, the man page
+#   make uninstall PREFIX=...   remove them again
+#   make gallery-check          a sweep's gallery opened in headless Chromium: no console
+#                               errors, every image loads; a screenshot in build/gallery-check/
+#   make test-slurm             a sweep through a real single-node Slurm (slurmctld + slurmd)
 
 # ---- settings ---------------------------------------------------------------
 CC        ?= cc
@@ -14,6 +19,11 @@ OPT       ?= -O2
 SEED      ?= 1
 OUT       ?= plots
 VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BINDIR     = $(PREFIX)/bin
+LUA_CDIR   = $(PREFIX)/lib/lua/5.4
+MANDIR     = $(PREFIX)/share/man/man1
 
 WARNINGS  := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wformat=2 -Wundef -Wpointer-arith -Wvla -Werror
@@ -46,7 +56,7 @@ TESTS     := $(TEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
 BIN       := $(if $(SANITIZER),$(BUILD)/gprior,gprior)
 MODULE    := $(if $(SANITIZER),$(BUILD)/gprior.so,gprior.so)
 
-.PHONY: all deps build plots test valgrind bench clean
+.PHONY: all deps build plots test valgrind bench clean install uninstall gallery-check test-slurm
 .DEFAULT_GOAL := all
 
 all: deps
@@ -75,6 +85,25 @@ valgrind: deps
 	@for t in $(TESTS); do valgrind -q --error-exitcode=9 --leak-check=full $$t >/dev/null || exit 1; done
 	@valgrind -q --error-exitcode=9 --leak-check=full ./$(BIN) run tests/lua/run.lua
 	@echo "valgrind: clean"
+
+install: all
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(LUA_CDIR)" "$(DESTDIR)$(MANDIR)"
+	install -m 755 $(BIN) "$(DESTDIR)$(BINDIR)/gprior"
+	install -m 644 $(MODULE) "$(DESTDIR)$(LUA_CDIR)/gprior.so"
+	install -m 644 src/gprior.1 "$(DESTDIR)$(MANDIR)/gprior.1"
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/gprior" "$(DESTDIR)$(LUA_CDIR)/gprior.so" "$(DESTDIR)$(MANDIR)/gprior.1"
+
+gallery-check: deps
+	@scripts/install-deps.sh chromium
+	@$(MAKE) --no-print-directory build
+	@scripts/gallery-check.sh ./$(BIN) $(BUILD)/gallery-check
+
+test-slurm: deps
+	@scripts/install-deps.sh slurm-wlm munge
+	@$(MAKE) --no-print-directory build
+	@scripts/test-slurm.sh ./$(BIN) $(BUILD)/slurm
 
 # ---- rules ----------------------------------------------------------------------
 $(BUILD)/%.o: src/%.c | $(BUILD)/tests
