@@ -39,8 +39,9 @@ hasnt() {
     fi
 }
 
-# procs MARKER: how many processes have MARKER in their command line (the
-# pattern [s]leep... keeps grep from finding itself).
+# procs MARKER: how many processes have MARKER (one argument, no spaces: a
+# command line separates its arguments by NUL bytes) in their command line
+# (the pattern [9]12... keeps grep from finding itself).
 procs() { grep -als -- "[${1%"${1#?}"}]${1#?}" /proc/[0-9]*/cmdline 2>/dev/null | wc -l; }
 # reap_marker MARKER: kill what a failing test left behind.
 reap_marker() {
@@ -162,15 +163,16 @@ check "two scripts with one name" 2 "two scripts named 'chk'" -- "$G" batch "$tm
 rm "$tmp/empty/chk.lua"
 
 # ---- SIGINT: stop cleanly, even children that ignore SIGTERM -------------------------------
-mark="sleep 9$$1"
+mark="9$$1"
 cat > "$tmp/int/spin.lua" <<LUA
-os.execute("sh -c \\"trap '' TERM; exec $mark\\" &")
+os.execute("sh -c \\"trap '' TERM; exec sleep $mark\\" &")
 while true do end
 LUA
 "$G" batch "$tmp/int" -j 2 --out "$tmp/oi" > "$tmp/sumi" 2> "$tmp/erri" &
 bp=$!
 i=0
 while [ "$(procs "$mark")" -eq 0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+ok "the SIGTERM-proof child started" [ "$(procs "$mark")" -eq 1 ]
 sleep 0.3
 kill -INT "$bp"
 i=0
@@ -192,13 +194,14 @@ has "SIGINT says it is stopping" "interrupted: stopping 1 running run" "$tmp/err
 has "SIGINT: the record says stopped" "^status	stopped$" "$tmp/oi/spin/spin.run.tsv"
 
 # ---- a background child of a finished script dies with it ----------------------------------
-mark2="sleep 8$$2"
+mark2="8$$2"
 mkdir -p "$tmp/bg"
 cat > "$tmp/bg/bg.lua" <<LUA
-os.execute("sh -c '$mark2; echo LATE-WRITE' &")
+os.execute("sh -c 'sleep 1; echo LATE-WRITE; exec sleep $mark2' &")
 print("done")
 LUA
 "$G" batch "$tmp/bg" --out "$tmp/obg" > /dev/null 2>&1
+sleep 1.5
 ok "a finished script's background child is killed" [ "$(procs "$mark2")" -eq 0 ]
 reap_marker "$mark2"
 hasnt "nothing writes into the log after the run" "LATE-WRITE" "$tmp/obg/bg/bg.log"
@@ -206,8 +209,8 @@ hasnt "nothing writes into the log after the run" "LATE-WRITE" "$tmp/obg/bg/bg.l
 # ---- timeouts ------------------------------------------------------------------------------
 mkdir -p "$tmp/to"
 printf -- '-- spins\nlocal n = 0\nwhile true do n = n + 1 end\n' > "$tmp/to/loop.lua"
-mark3="sleep 7$$3"
-printf 'os.execute("%s")\n' "$mark3" > "$tmp/to/stuck.lua"
+mark3="7$$3"
+printf 'os.execute("sleep %s")\n' "$mark3" > "$tmp/to/stuck.lua"
 printf 'print("fine")\n' > "$tmp/to/quick.lua"
 start=$(date +%s)
 "$G" batch "$tmp/to" -j 3 --timeout 1 --out "$tmp/oto" > "$tmp/sumto" 2>&1
