@@ -126,12 +126,19 @@ static size_t varying(const g_section *s, const char ***out)
     return n;
 }
 
-/* "a=1, b=2" for the names[from..n) of run r. */
+/* "a=1, b=2" for the names[from..n) of run r; numbers in one spelling
+ * (a default 1.0 and a --set 1 share a row). */
 static char *label_of(const g_run *r, const char **names, size_t from, size_t n)
 {
     char *s = batch_strf("%s", "");
     for (size_t i = from; i < n; i++) {
         const char *v = param_value(r, names[i]);
+        char *end, num[32];
+        double x = v && *v ? strtod(v, &end) : 0;
+        if (v && *v && !*end && strcmp(names[i], "seed") != 0) {
+            snprintf(num, sizeof num, "%.15g", x);
+            v = num;
+        }
         char *t = batch_strf("%s%s%s=%s", s, i > from ? ", " : "", names[i], v ? v : "-");
         free(s);
         s = t;
