@@ -114,6 +114,7 @@ static int docall(lua_State *L, int nargs, int nresults)
 typedef struct run_state {
     const host_opts *o;
     int active;          /* a record is kept (--record) */
+    int plain;           /* a plain run: a record only if it saves a figure */
     int finished;
     char *name;          /* the script's name, without .lua */
     char *dir;           /* --out */
@@ -225,6 +226,53 @@ static int copy_source(const char *script, const char *copy)
     return rc;
 }
 
+/* The fields every record has, from the command line (the parameters are
+ * replaced by the declared ones once the script has declared them). */
+static void fill_record(const host_opts *o, const char *source)
+{
+    run_record *r = &run.rec;
+    run_record_set(&r->script, run.name);
+    run_record_set(&r->source, source);
+    r->description = run_record_description(o->script);
+    r->command = command_text(o);
+    run_record_set(&r->seed, o->seed);
+    for (int i = 0; i < o->nsets; i++) {
+        const char *eq = strchr(o->sets[i], '=');
+        char *name = batch_strf("%.*s", (int)(eq ? eq - o->sets[i] : 0), o->sets[i]);
+        run_record_add_param(r, name, eq ? eq + 1 : "", "string", "set", "");
+        free(name);
+    }
+    run_record_set(&r->status, "running");
+    r->started = utc_now();
+    run.record_path = batch_strf("%s/%s%s", run.dir, run.name, RECORD_SUFFIX);
+}
+
+/* A plain run of a script file keeps its record only if it saves a figure
+ * (then OUT/NAME.run.tsv says which command made it); the figures are listed
+ * in a private temporary file meanwhile. */
+static void plain_record(const host_opts *o)
+{
+    if (!o->script || strcmp(o->script, "-") == 0 || o->list_params)
+        return;
+    const char *tmp = getenv("TMPDIR");
+    char *path = batch_strf("%s/gprior-figures-XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        free(path);
+        return; /* no record: the run itself is not affected */
+    }
+    close(fd);
+    run.plain = 1;
+    run.t0 = batch_now();
+    run.name = script_name(o->script);
+    run.dir = batch_strf("%s", o->outdir);
+    run.figlog_path = path;
+    setenv("GPRIOR_FIGURE_LOG", path, 1);
+    char *abs = realpath(o->script, NULL);
+    fill_record(o, abs ? abs : o->script);
+    free(abs);
+}
+
 /* --record: the folder, the log (which becomes stdout and stderr), the source
  * copy and the first record. Returns 0 or an exit status. */
 static int open_record(const host_opts *o)
@@ -245,7 +293,6 @@ static int open_record(const host_opts *o)
         fprintf(stderr, "gprior: cannot create folder '%s': %s\n", run.dir, strerror(errno));
         return HOST_EXIT_LOST;
     }
-    run.record_path = batch_strf("%s/%s%s", run.dir, run.name, RECORD_SUFFIX);
     run.log_path = batch_strf("%s/%s.log", run.dir, run.name);
     run.figlog_path = batch_strf("%s/.%s.figures", run.dir, run.name);
     char *copy = batch_strf("%s/%s.lua", run.dir, run.name);
@@ -253,23 +300,10 @@ static int open_record(const host_opts *o)
     free(copy);
     if (rc)
         return rc;
-
-    run_record *r = &run.rec;
-    run_record_set(&r->script, run.name);
     char *source = batch_strf("%s.lua", run.name);
-    run_record_set(&r->source, source);
+    fill_record(o, source);
     free(source);
-    r->description = run_record_description(o->script);
-    r->command = command_text(o);
-    run_record_set(&r->seed, o->seed);
-    for (int i = 0; i < o->nsets; i++) {
-        const char *eq = strchr(o->sets[i], '=');
-        char *name = batch_strf("%.*s", (int)(eq ? eq - o->sets[i] : 0), o->sets[i]);
-        run_record_add_param(r, name, eq ? eq + 1 : "", "string", "set", "");
-        free(name);
-    }
-    run_record_set(&r->status, "running");
-    r->started = utc_now();
+    run_record *r = &run.rec;
     char *log = batch_strf("%s.log", run.name);
     run_record_set(&r->log, log);
     free(log);
@@ -385,6 +419,12 @@ static int finish_run(int code, const char *message)
                  err ? strerror(err) : "a write failed");
         if (message && run.log_fd >= 0)
             host_say("gprior: %s\n", message);
+    }
+    if (run.plain) {
+        run_record_read_figures(&run.rec, run.figlog_path, run.dir);
+        unlink(run.figlog_path);
+        if (run.rec.nfigures > 0)
+            run.active = 1;
     }
     if (run.active) {
         run_record *r = &run.rec;
@@ -564,6 +604,8 @@ int host_run(const host_opts *o)
         int rc = open_record(o);
         if (rc)
             return rc;
+    } else {
+        plain_record(o);
     }
     lua_State *L = luaL_newstate();
     if (L == NULL) {

@@ -185,6 +185,13 @@ else
     failed=$((failed + 1))
     echo "FAIL --out: $tmp/o1/sub/f.png or its .gp missing"; ls -R "$tmp/o1"
 fi
+ok "a plain run that saves a figure records it" grep -q "^figure	sub/f\.png$" "$tmp/o1/fig.run.tsv"
+ok "... in a shared folder, with the script's path" grep -q "^source	$tmp/fig\.lua$" "$tmp/o1/fig.run.tsv" &&
+    grep -q "^folder	shared$" "$tmp/o1/fig.run.tsv"
+"$G" run "$tmp/args.lua" --out "$tmp/o1" > /dev/null 2>&1
+ok "a plain run without figures leaves no record" [ ! -e "$tmp/o1/args.run.tsv" ]
+"$G" gallery "$tmp/o1" > /dev/null 2>&1
+ok "gprior gallery shows plain runs" grep -q 'src="sub/f\.png"' "$tmp/o1/index.html"
 check "unwritable --out" 1 "cannot (create|write).*/etc/passwd" -- "$G" run "$tmp/fig.lua" --out /etc/passwd/x
 # The Lua module (skipped for sanitizer builds: a stock lua5.4 cannot load them).
 if [ -n "${GPRIOR_MODULE:-}" ]; then
