@@ -190,7 +190,9 @@ static void conclude(batch_plan *plan, batch_run *r)
         status = r->timed_out ? "timeout" : r->stopped ? "stopped" : "killed";
         message = r->timed_out ? batch_strf("killed after --timeout %u s and %.0f s of grace",
                                             plan->timeout, TIMEOUT_GRACE)
-                  : r->stopped ? batch_strf("stopped: the batch was interrupted")
+                  : r->stopped ? (have && rec->message && *rec->message
+                                      ? batch_strf("stopped by the batch: %s", rec->message)
+                                      : batch_strf("stopped: the batch was interrupted"))
                                : batch_strf("killed by signal %d", sig);
     } else if (!final || rec->exit_code != code) {
         status = code == 0 ? "ok" : code == 3 ? "lost" : code == 124 ? "timeout" : "failed";
@@ -392,7 +394,8 @@ static void check_timeouts(runner *x)
     }
 }
 
-/* Stop: SIGTERM to every running group, SIGKILL after a grace time or at a
+/* Stop: SIGINT to every running group (a run stops with an error and a
+ * traceback in its log, as at Ctrl-C), SIGKILL after a grace time or at a
  * second signal; reaping kills each group whatever its leader did. */
 static void stop_all(runner *x)
 {
@@ -404,7 +407,7 @@ static void stop_all(runner *x)
         batch_run *r = &x->plan->runs[i];
         if (r->started && !r->done && r->pid > 0) {
             r->stopped = 1;
-            kill(-r->pid, SIGTERM);
+            kill(-r->pid, SIGINT);
         }
     }
     double deadline = batch_now() + STOP_GRACE;

@@ -8,8 +8,8 @@
  * when the run could not do so itself (timeout, stopped, crashed, no space).
  * --timeout: the run stops itself at T seconds (a Lua error with a traceback);
  * a run stuck outside Lua is killed at T + a grace time.
- * SIGINT/SIGTERM: every running group gets SIGTERM, then SIGKILL after a grace
- * time or at a second signal. */
+ * SIGINT/SIGTERM: every running group gets SIGINT (the run stops with a
+ * traceback in its log), then SIGKILL after a grace time or at a second signal. */
 #ifndef BATCH_EXEC_H
 #define BATCH_EXEC_H
 

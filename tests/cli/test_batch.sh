@@ -192,6 +192,25 @@ has "SIGINT prints the partial summary" "^spin +stopped" "$tmp/sumi"
 has "SIGINT summary has the finished one" "^a_quick +ok" "$tmp/sumi"
 has "SIGINT says it is stopping" "interrupted: stopping 1 running run" "$tmp/erri"
 has "SIGINT: the record says stopped" "^status	stopped$" "$tmp/oi/spin/spin.run.tsv"
+has "SIGINT: the log has where the run was" "spin\.lua:2: interrupted" "$tmp/oi/spin/spin.log"
+# the same with a child that ignores SIGINT too: SIGKILL after the grace time
+mark4="6$$4"
+mkdir -p "$tmp/int2"
+cat > "$tmp/int2/deaf.lua" <<LUA
+os.execute("sh -c \\"trap '' INT TERM; exec sleep $mark4\\"")
+LUA
+"$G" batch "$tmp/int2" --out "$tmp/oi2" > "$tmp/sumi2" 2>&1 &
+bp=$!
+i=0
+while [ "$(procs "$mark4")" -eq 0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -INT "$bp"
+i=0
+while kill -0 "$bp" 2>/dev/null && [ $i -lt 80 ]; do sleep 0.1; i=$((i + 1)); done
+kill -0 "$bp" 2>/dev/null && kill -KILL "$bp"
+wait "$bp"
+ok "SIGINT: a run deaf to SIGINT and SIGTERM is killed, exit 130" [ $? -eq 130 ] && [ "$(procs "$mark4")" -eq 0 ]
+reap_marker "$mark4"
+has "SIGINT: ... and reported stopped" "^deaf +stopped" "$tmp/sumi2"
 
 # ---- a background child of a finished script dies with it ----------------------------------
 mark2="8$$2"
