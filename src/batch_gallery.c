@@ -132,55 +132,46 @@ static void add_figure(const g_gallery *g, g_run *run, const char *fig)
         image_size(g, rel, fmt, &f->width, &f->height);
 }
 
-/* The .tsv and .csv files of a run that owns its folder (not in the folders
- * of other runs below it, and not the records). */
-static void scan_data(g_run *run, const char *abs, const char *rel, int depth)
+/* 1 if the folder abs holds a run record (it is another run's folder). */
+static int holds_record(const char *abs)
 {
     DIR *d = opendir(abs);
-    if (!d)
-        return;
+    int found = 0;
     struct dirent *e;
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    while ((e = readdir(d)) != NULL)
-        if (e->d_name[0] != '.')
-            BATCH_PUSH(names, n, cap, batch_strf("%s", e->d_name));
-    closedir(d);
-    int has_record = 0;
-    for (size_t i = 0; i < n; i++)
-        has_record |= ends_with(names[i], RECORD_SUFFIX);
-    for (size_t i = 0; i < n; i++) {
-        char *a = batch_strf("%s/%s", abs, names[i]);
-        char *r = join(rel, names[i]);
+    while (d && !found && (e = readdir(d)) != NULL)
+        found = ends_with(e->d_name, RECORD_SUFFIX);
+    if (d)
+        closedir(d);
+    return found;
+}
+
+/* The .tsv and .csv files of a run that owns its folder (not the records, and
+ * not in the folders of other runs below it: a plain run's OUT/SCRIPT holds
+ * the folders of that script's sweep). */
+static void scan_data(g_run *run, const char *abs, const char *rel, int depth)
+{
+    struct dirent **e;
+    int n = scandir(abs, &e, NULL, alphasort);
+    if (n < 0)
+        return;
+    for (int i = 0; i < n; i++) {
+        const char *name = e[i]->d_name;
+        char *a = batch_strf("%s/%s", abs, name);
+        char *r = join(rel, name);
         struct stat st;
-        if (lstat(a, &st) != 0) {
-        } else if (S_ISREG(st.st_mode) && !ends_with(names[i], RECORD_SUFFIX) &&
-                   (ends_with(names[i], ".tsv") || ends_with(names[i], ".csv"))) {
+        if (name[0] == '.' || lstat(a, &st) != 0) {
+        } else if (S_ISREG(st.st_mode) && !ends_with(name, RECORD_SUFFIX) &&
+                   (ends_with(name, ".tsv") || ends_with(name, ".csv"))) {
             BATCH_PUSH(run->data, run->ndata, run->data_cap, r);
             r = NULL;
-        } else if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH) {
-            char *sub_record_probe = a; /* a folder with its own record is another run's */
-            DIR *sd = opendir(sub_record_probe);
-            int other = 0;
-            struct dirent *se;
-            while (sd && !other && (se = readdir(sd)) != NULL)
-                other = ends_with(se->d_name, RECORD_SUFFIX);
-            if (sd)
-                closedir(sd);
-            if (!other)
-                scan_data(run, a, r, depth + 1);
+        } else if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH && !holds_record(a)) {
+            scan_data(run, a, r, depth + 1);
         }
         free(a);
         free(r);
-        free(names[i]);
+        free(e[i]);
     }
-    (void)has_record;
-    free(names);
-}
-
-static int by_string(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    free(e);
 }
 
 static void load_run(g_gallery *g, const char *rel_record)
@@ -218,8 +209,6 @@ static void load_run(g_gallery *g, const char *rel_record)
         char *dabs = *run.dir ? batch_strf("%s/%s", g->outdir, run.dir) : batch_strf("%s", g->outdir);
         scan_data(&run, dabs, run.dir, 0);
         free(dabs);
-        if (run.ndata > 1)
-            qsort(run.data, run.ndata, sizeof *run.data, by_string);
     }
     BATCH_PUSH(g->runs, g->nruns, g->runs_cap, run);
 }
