@@ -433,12 +433,11 @@ static int finish_run(int code, const char *message)
                              : code == HOST_EXIT_TIMEOUT ? "timeout" : "failed";
         run_record_set(&r->status, lost ? "lost" : status);
         r->exit_code = lost ? HOST_EXIT_LOST : code;
-        if (lost)
-            message = batch_strf("the log could not be written whole (%s)",
-                                 err ? strerror(err) : "a write failed");
-        run_record_set(&r->message, message);
-        if (lost)
-            free((char *)message);
+        char *why = lost ? batch_strf("'%s' could not be written whole (%s)", what,
+                                      err ? strerror(err) : "a write failed")
+                         : NULL;
+        run_record_set(&r->message, why ? why : message);
+        free(why);
         run_record_read_checks(r, run.log_path);
         run_record_read_figures(r, run.figlog_path, run.dir);
         if (write_record() != 0)
