@@ -6,6 +6,11 @@
 #   make valgrind               the C suites and the Lua suite under valgrind
 #   make bench                  timings against numpy, scipy, scikit-learn and bare LAPACK
 #   make fuzz                   random API calls: 20 seeds x 20000 under ASan+UBSan, then valgrind
+#   make install PREFIX=/usr/local   the binary, gprior.so under the Lua C path, the man page
+#   make uninstall PREFIX=...   remove them again
+#   make gallery-check          a sweep's gallery opened in headless Chromium: no console
+#                               errors, every image loads; a screenshot in build/gallery-check/
+#   make test-slurm             a sweep through a real single-node Slurm (slurmctld + slurmd)
 
 # ---- settings ---------------------------------------------------------------
 CC        ?= cc
@@ -15,6 +20,11 @@ OPT       ?= -O2
 SEED      ?= 1
 OUT       ?= plots
 VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BINDIR     = $(PREFIX)/bin
+LUA_CDIR   = $(PREFIX)/lib/lua/5.4
+MANDIR     = $(PREFIX)/share/man/man1
 
 WARNINGS  := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wformat=2 -Wundef -Wpointer-arith -Wvla -Werror
@@ -36,7 +46,8 @@ LDFLAGS   += $(SANFLAGS)
 # ---- files --------------------------------------------------------------------
 CORE_SRC  := $(wildcard src/gp_*.c)
 BIND_SRC  := $(wildcard src/l*.c)
-HOST_SRC  := src/main.c $(wildcard src/batch*.c)
+HOST_SRC  := src/main.c $(wildcard src/host_*.c) $(wildcard src/batch*.c)
+HOST_LIBS := -lreadline
 LUA_LIB   := $(wildcard lua/gprior/*.lua)
 CORE_OBJ  := $(CORE_SRC:src/%.c=$(BUILD)/%.o)
 BIND_OBJ  := $(BIND_SRC:src/%.c=$(BUILD)/%.o)
@@ -46,7 +57,7 @@ TESTS     := $(TEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
 BIN       := $(if $(SANITIZER),$(BUILD)/gprior,gprior)
 MODULE    := $(if $(SANITIZER),$(BUILD)/gprior.so,gprior.so)
 
-.PHONY: all deps build plots test valgrind bench fuzz clean
+.PHONY: all deps build plots test valgrind bench fuzz clean install uninstall gallery-check test-slurm
 .DEFAULT_GOAL := all
 
 all: deps
@@ -74,6 +85,9 @@ valgrind: deps
 	@$(MAKE) --no-print-directory build
 	@for t in $(TESTS); do valgrind -q --error-exitcode=9 --leak-check=full $$t >/dev/null || exit 1; done
 	@valgrind -q --error-exitcode=9 --leak-check=full ./$(BIN) run tests/lua/run.lua
+	@valgrind -q --error-exitcode=9 --leak-check=full ./$(BIN) -e 'local a = gp.param("a", 1); gp.rbf{}; assert(a == 2)' --set a=2 2>/dev/null
+	@d=$$(mktemp -d) && GPRIOR_QUICK=1 valgrind -q --error-exitcode=9 --leak-check=full ./$(BIN) batch lua/chapter/01_lines_weight_space.lua --seeds 1..2 -j 2 --out $$d >/dev/null 2>&1 && \
+	  valgrind -q --error-exitcode=9 --leak-check=full ./$(BIN) gallery $$d 2>/dev/null; s=$$?; rm -rf $$d; exit $$s
 	@echo "valgrind: clean"
 
 # Seeds and calls per seed of `make fuzz` (tests/fuzz/fuzz.lua, judged by scripts/fuzz.sh).
@@ -87,6 +101,24 @@ fuzz: deps
 	@scripts/fuzz.sh build/address,undefined/gprior $(FUZZ_SEEDS) $(FUZZ_CALLS)
 	@$(MAKE) --no-print-directory build
 	@scripts/fuzz.sh ./gprior $(FUZZ_VG_SEEDS) $(FUZZ_VG_CALLS) valgrind
+install: all
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(LUA_CDIR)" "$(DESTDIR)$(MANDIR)"
+	install -m 755 $(BIN) "$(DESTDIR)$(BINDIR)/gprior"
+	install -m 644 $(MODULE) "$(DESTDIR)$(LUA_CDIR)/gprior.so"
+	install -m 644 src/gprior.1 "$(DESTDIR)$(MANDIR)/gprior.1"
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/gprior" "$(DESTDIR)$(LUA_CDIR)/gprior.so" "$(DESTDIR)$(MANDIR)/gprior.1"
+
+gallery-check: deps
+	@scripts/install-deps.sh chromium
+	@$(MAKE) --no-print-directory build
+	@scripts/gallery-check.sh ./$(BIN) $(BUILD)/gallery-check
+
+test-slurm: deps
+	@scripts/install-deps.sh slurm-wlm munge
+	@$(MAKE) --no-print-directory build
+	@scripts/test-slurm.sh ./$(BIN) $(BUILD)/slurm
 
 # ---- rules ----------------------------------------------------------------------
 $(BUILD)/%.o: src/%.c | $(BUILD)/tests
@@ -101,7 +133,7 @@ $(BUILD)/libgpcore.a: $(CORE_OBJ)
 	$(AR) rcs $@ $^
 
 $(BIN): $(HOST_OBJ) $(BIND_OBJ) $(BUILD)/libgpcore.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -Wl,-E
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(HOST_LIBS) -lm -Wl,-E
 
 $(MODULE): $(BIND_OBJ) $(BUILD)/libgpcore.a
 	$(CC) $(LDFLAGS) -shared -o $@ $^ $(shell pkg-config --libs openblas lapacke fftw3) -lm

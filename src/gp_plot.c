@@ -617,7 +617,9 @@ static gp_code blame(gp_error *err, const char *path)
 {
     if (!err)
         return GP_ERR_IO;
-    if (strstr(err->msg, path))
+    char quoted[sizeof err->msg];
+    snprintf(quoted, sizeof quoted, "'%s'", path); /* 'x.png', not the 'x.png.gp' beside it */
+    if (strstr(err->msg, quoted))
         return err->code;
     char msg[sizeof err->msg];
     memcpy(msg, err->msg, sizeof msg);
@@ -633,16 +635,16 @@ gp_code gp_figure_save(const gp_figure *fig, const char *path, gp_error *err)
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     /* Only the file's own name goes into the script (quoted); the folder
-     * can be anything the file system accepts. */
+     * can be anything the file system accepts. One script per image
+     * (x.png.gp, x.svg.gp): saving a name in several formats never leaves a
+     * script that renders another format. */
     if ((rc = gp_gnuplot_check_text("file name", base, err)) ||
         (rc = gp_format_from_path(path, &fmt, err)))
         return rc;
-    size_t stem = strlen(path) - strlen(strrchr(base, '.'));
     char gp_path[4096];
-    if (stem + 4 > sizeof gp_path)
+    if (strlen(path) + 4 > sizeof gp_path)
         return gp_error_set(err, GP_ERR_IO, "path too long: '%s'", path);
-    memcpy(gp_path, path, stem);
-    strcpy(gp_path + stem, ".gp");
+    snprintf(gp_path, sizeof gp_path, "%s.gp", path);
 
     char *script = NULL;
     if ((rc = gp_figure_script(fig, fmt, 0, 0, base, &script, err)))

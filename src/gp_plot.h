@@ -6,9 +6,9 @@
  * it is given; the caller keeps ownership of its own.
  *
  * gp_figure_save writes the image and, beside it, a self-contained gnuplot
- * script <path without extension>.gp holding all data inline (datablocks,
- * %.17g), so `gnuplot plots/x.gp`, run from any folder, re-renders
- * plots/x.<ext> and can be restyled by hand. gnuplot never sees a file name
+ * script <path>.gp (x.png.gp: one per image) holding all data inline (datablocks,
+ * %.17g), so `gnuplot plots/x.png.gp`, run from any folder, re-renders
+ * plots/x.png and can be restyled by hand. gnuplot never sees a file name
  * from gprior: it reads the script on stdin and prints the image on stdout
  * (gp_gnuplot_run), so no name can be taken for a pipe or an option.
  *
@@ -133,7 +133,7 @@ gp_code gp_format_from_path(const char *path, gp_format *out, gp_error *err);
 gp_code gp_figure_script(const gp_figure *fig, gp_format fmt, int width, int height,
                          const char *image_name, char **script, gp_error *err);
 
-/* Write path (.png, .svg, .pdf or .txt) and <path without extension>.gp, both
+/* Write path (.png, .svg, .pdf or .txt) and <path>.gp (x.png.gp), both
  * through temporary names renamed into place after gnuplot succeeded; on
  * failure neither file is created or changed. Creates the folder if needed. */
 gp_code gp_figure_save(const gp_figure *fig, const char *path, gp_error *err);

@@ -264,5 +264,6 @@ int luaopen_gprior(lua_State *L)
     lgp_open_figure(L);
     lgp_open_stats(L);
     lgp_open_basis(L);
+    lgp_open_param(L);
     return 1;
 }

@@ -57,6 +57,7 @@ void lgp_open_figure(lua_State *L);
 void lgp_open_stats(lua_State *L);
 void lgp_open_basis(lua_State *L);
 void lgp_open_grid(lua_State *L);
+void lgp_open_param(lua_State *L);
 
 /* The module: the table of all the above plus the Lua library parts
  * (the files lua/gprior/NAME.lua) registered in package.preload. */
@@ -65,5 +66,15 @@ int luaopen_gprior(lua_State *L);
 /* Host settings, called by main.c before scripts run. */
 void lgp_set_seed(lua_State *L, unsigned long long seed);
 void lgp_set_outdir(lua_State *L, const char *dir);
+/* Script parameters (lparam.c): sets are the --set "NAME=VALUE" texts; from now
+ * on the script's declaration phase is open, and it ends at its first gprior
+ * call other than gp.param (or at lgp_params_finish, called after the script):
+ * then every --set name must be declared (else a Lua error), and on_ready, if
+ * not NULL, is called with the list {{name=, value=, type=, origin=, default=,
+ * doc=}, ...}. Both raise Lua errors (call them under lua_pcall). */
+void lgp_params_setup(lua_State *L, const char *const *sets, int nsets, lua_CFunction on_ready);
+void lgp_params_finish(lua_State *L);
+/* 1 if s is a valid parameter name: a letter or _, then letters, digits, _. */
+int lgp_param_name_ok(const char *s);
 
 #endif

@@ -343,7 +343,7 @@ static void test_save_all_formats(void **state)
     gp_error err;
     for (int i = 0; i < 4; i++) {
         snprintf(path, sizeof path, "%s/sub/fig%d.%s", dir, i, ext[i]);
-        snprintf(gp, sizeof gp, "%s/sub/fig%d.gp", dir, i);
+        snprintf(gp, sizeof gp, "%s/sub/fig%d.%s.gp", dir, i, ext[i]);
         gp_code rc = gp_figure_save(fig, path, &err);
         if (rc)
             fail_msg("save %s: %s", path, err.msg);
@@ -372,7 +372,7 @@ static void test_script_rerenders_from_any_folder(void **state)
     char path[4200], gp[4200];
     gp_error err;
     snprintf(path, sizeof path, "%s/plots/again.png", dir);
-    snprintf(gp, sizeof gp, "%s/plots/again.gp", dir);
+    snprintf(gp, sizeof gp, "%s/plots/again.png.gp", dir);
     assert_int_equal(gp_figure_save(fig, path, &err), GP_OK);
     size_t len0 = 0, len1 = 0;
     char *first = test_read_file(path, &len0);
@@ -384,7 +384,7 @@ static void test_script_rerenders_from_any_folder(void **state)
     assert_memory_equal(first, second, len0);
     free(second);
     assert_int_equal(unlink(path), 0);
-    assert_int_equal(gnuplot_in(dir, "plots/again.gp"), 0); /* relative script path */
+    assert_int_equal(gnuplot_in(dir, "plots/again.png.gp"), 0); /* relative script path */
     assert_true(test_exists(path));
     free(first);
     test_remove_tree(dir);
@@ -559,6 +559,7 @@ static void test_unwritable_folder(void **state)
     assert_int_equal(gp_figure_save(fig, "x.jpeg", &err), GP_ERR_ARG);
     assert_non_null(strstr(err.msg, "'.jpeg'"));
     assert_false(test_exists("x.gp"));
+    assert_false(test_exists("x.jpeg.gp"));
     gp_figure_free(fig);
 }
 

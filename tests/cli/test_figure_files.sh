@@ -55,7 +55,7 @@ for sig in TERM:15 INT:2 HUP:1; do
     interrupted $sig
     ok "SIG$sig: gprior dies of it" [ "$rc" -eq $((128 + num)) ]
     ok "SIG$sig: no temporaries left" [ "$(temporaries o)" -eq 0 ]
-    ok "SIG$sig: no figure either" [ ! -e o/x.png ] && [ ! -e o/x.gp ]
+    ok "SIG$sig: no figure either" [ ! -e o/x.png ] && [ ! -e o/x.png.gp ]
 done
 
 interrupted KILL
@@ -82,18 +82,18 @@ kill "$(cat gnuplot.pid)" 2>/dev/null
 ok "batch SIGINT: no temporaries left" [ "$(temporaries o)" -eq 0 ]
 
 # A folder sitting where the .gp goes: no new image either, the old one stays.
-rm -rf o && mkdir -p o/x.gp
-check "folder at x.gp: refused" 1 "cannot save 'o/x.png': cannot write 'o/x.gp': Is a directory" \
+rm -rf o && mkdir -p o/x.png.gp
+check "folder at x.png.gp: refused" 1 "cannot save 'o/x.png': cannot write 'o/x.png.gp': Is a directory" \
     -- "$G" -e "$draw:save 'x.png'" --out o
-ok "folder at x.gp: no image" [ ! -e o/x.png ]
+ok "folder at x.png.gp: no image" [ ! -e o/x.png ]
 printf 'old image' > o/x.png
 "$G" -e "$draw:save 'x.png'" --out o >/dev/null 2>&1
-ok "folder at x.gp: the old image is untouched" [ "$(cat o/x.png)" = "old image" ]
+ok "folder at x.png.gp: the old image is untouched" [ "$(cat o/x.png)" = "old image" ]
 # A folder sitting where the image goes: the old .gp stays as it was.
-rm -rf o && mkdir -p o/x.png && printf 'old script' > o/x.gp
+rm -rf o && mkdir -p o/x.png && printf 'old script' > o/x.png.gp
 check "folder at x.png: refused" 1 "cannot write 'o/x.png': Is a directory" \
     -- "$G" -e "$draw:save 'x.png'" --out o
-ok "folder at x.png: the old .gp is back" [ "$(cat o/x.gp)" = "old script" ]
+ok "folder at x.png: the old .gp is back" [ "$(cat o/x.png.gp)" = "old script" ]
 ok "folder at x.png: no temporaries" [ "$(temporaries o)" -eq 0 ]
 
 # ---- a full disk ----------------------------------------------------------------
@@ -122,7 +122,7 @@ ok "size limit: no PNG, no .gp, no temporaries" empty_o
 check "size limit: text rendering refused" 1 "cannot save 'o/big.txt': cannot write the image: File too large" \
     -- limited "$big_txt"
 ok "size limit: no text file" empty_o
-check "size limit: .gp refused" 1 "cannot save 'o/big.png': cannot write 'o/big.gp': File too large" \
+check "size limit: .gp refused" 1 "cannot save 'o/big.png': cannot write 'o/big.png.gp': File too large" \
     -- limited "$big_gp"
 ok "size limit: no .gp" empty_o
 check "size limit: write_tsv refused" 1 "cannot write 'o/big.tsv': File too large" \

@@ -40,18 +40,18 @@ for nm in $names; do
     ok "--out '$label': exit 0" [ $? -eq 0 ]
     ok "--out '$label': nothing ran" no_marker
     ok "--out '$label': image in place" is_png "./$nm/x.png"
-    ok "--out '$label': script in place" [ -s "./$nm/x.gp" ]
+    ok "--out '$label': script in place" [ -s "./$nm/x.png.gp" ]
 
     # The saved script, run by hand from the parent folder (ARG0 is
-    # '$nm/x.gp'), from inside the folder, and with gprior_output.
+    # '$nm/x.png.gp'), from inside the folder, and with gprior_output.
     rm -f "./$nm/x.png"
-    gnuplot "$(as_arg "$nm")/x.gp" >/dev/null 2>&1
-    ok "gnuplot '$label/x.gp': nothing ran" no_marker
-    ok "gnuplot '$label/x.gp': image beside the script" is_png "./$nm/x.png"
+    gnuplot "$(as_arg "$nm")/x.png.gp" >/dev/null 2>&1
+    ok "gnuplot '$label/x.png.gp': nothing ran" no_marker
+    ok "gnuplot '$label/x.png.gp': image beside the script" is_png "./$nm/x.png"
     rm -f "./$nm/x.png"
-    (cd "./$nm" && gnuplot x.gp && ! [ -e PWNED ]) >/dev/null 2>&1
-    ok "gnuplot x.gp inside '$label': image beside the script" is_png "./$nm/x.png"
-    gnuplot -e "gprior_output='|touch PWNED;:.png'" "$(as_arg "$nm")/x.gp" >/dev/null 2>&1
+    (cd "./$nm" && gnuplot x.png.gp && ! [ -e PWNED ]) >/dev/null 2>&1
+    ok "gnuplot x.png.gp inside '$label': image beside the script" is_png "./$nm/x.png"
+    gnuplot -e "gprior_output='|touch PWNED;:.png'" "$(as_arg "$nm")/x.png.gp" >/dev/null 2>&1
     ok "gprior_output='|touch PWNED;:.png' ($label): nothing ran" no_marker
     ok "gprior_output='|touch PWNED;:.png' ($label): a file of that name" is_png "|touch PWNED;:.png"
 
@@ -69,7 +69,7 @@ for nm in $names; do
     *)
         ok "save '$label.png': exit 0" [ "$rc" -eq 0 ]
         ok "save '$label.png': image in place" is_png "o/$nm.png"
-        ok "save '$label.png': script in place" [ -s "o/$nm.gp" ]
+        ok "save '$label.png': script in place" [ -s "o/$nm.png.gp" ]
         ;;
     esac
 
@@ -78,7 +78,7 @@ for nm in $names; do
     "$G" batch "$tmp/fig.lua" -j 1 --out "$nm" >out.txt 2>&1
     ok "batch --out '$label': exit 0" [ $? -eq 0 ]
     ok "batch --out '$label': nothing ran" no_marker
-    ok "batch --out '$label': image in place" is_png "./$nm/b.png"
+    ok "batch --out '$label': image in place" is_png "./$nm/fig/b.png"
 
     # TMPDIR for preview (relative, and the folder exists).
     fresh

@@ -119,13 +119,16 @@ return {
     local dir = t.tmpdir()
     local fig = full_figure("saved")
     t.eq(fig:save(dir .. "/sub/rbf.png"), fig, "save returns the figure")
-    t.eq(files(t, dir .. "/sub"), "rbf.gp rbf.png", "files")
+    t.eq(files(t, dir .. "/sub"), "rbf.png rbf.png.gp", "files")
     t.eq(read(dir .. "/sub/rbf.png"):sub(2, 4), "PNG", "png")
-    local gp_text = read(dir .. "/sub/rbf.gp")
+    local gp_text = read(dir .. "/sub/rbf.png.gp")
     t.truthy(gp_text:find("$d1 << EOD", 1, true), "datablock")
     t.truthy(gp_text:find("set terminal pngcairo", 1, true), "terminal")
     fig:save(dir .. "/sub/rbf.svg"):save(dir .. "/sub/t.txt"):save(dir .. "/sub/p.pdf")
-    t.eq(files(t, dir .. "/sub"), "p.gp p.pdf rbf.gp rbf.png rbf.svg t.gp t.txt", "formats")
+    t.eq(files(t, dir .. "/sub"), "p.pdf p.pdf.gp rbf.png rbf.png.gp rbf.svg rbf.svg.gp t.txt t.txt.gp",
+         "formats: one script per image")
+    t.truthy(read(dir .. "/sub/rbf.png.gp"):find("set terminal pngcairo", 1, true), "png script renders png")
+    t.truthy(read(dir .. "/sub/rbf.svg.gp"):find("set terminal svg", 1, true), "svg script renders svg")
     t.truthy(read(dir .. "/sub/t.txt"):find("saved", 1, true), "text rendering has the title")
   end,
 
@@ -134,7 +137,7 @@ return {
     full_figure("again"):save(dir .. "/again.png")
     local before = read(dir .. "/again.png")
     assert(os.remove(dir .. "/again.png"))
-    t.truthy(os.execute("cd / && gnuplot '" .. dir .. "/again.gp' 2>/dev/null"), "gnuplot ran")
+    t.truthy(os.execute("cd / && gnuplot '" .. dir .. "/again.png.gp' 2>/dev/null"), "gnuplot ran")
     t.eq(read(dir .. "/again.png"), before, "same image")
   end,
 
@@ -177,7 +180,7 @@ return {
     t.raises(function() gp.figure{}:line({1, 2}, {1, 2}):panel{logx = true}:points({0, 1}, {1, 2})
                                    :save(dir .. "/l.png") end, "panel 2: points has x = 0")
     gp.figure{logx = true, logy = true}:lines({1, 10, 100}, {1, 2, 3}):save(dir .. "/ok.png")
-    t.eq(files(t, dir), "ok.gp ok.png", "only the good figure")
+    t.eq(files(t, dir), "ok.png ok.png.gp", "only the good figure")
   end,
 
   ["layout limits the number of panels"] = function(t)
