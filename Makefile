@@ -9,10 +9,11 @@
 # ---- settings ---------------------------------------------------------------
 CC        ?= cc
 SANITIZER ?=
-PKGS      := lua5.4 openblas lapacke fftw3
+CORE_PKGS := openblas lapacke fftw3
+LUA_PKG   := lua5.4
 OPT       ?= -O2
-SEED      ?= 1
-OUT       ?= plots
+SEED      ?=
+OUT       ?=
 VERSION   := 0.1.0
 
 WARNINGS  := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -26,9 +27,14 @@ SANFLAGS  := -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recov
 endif
 
 # Expanded lazily, after the deps target has installed pkg-config and friends.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
-CMOCKA     = $(shell pkg-config --cflags --libs cmocka)
+# The layers are enforced here: the core (src/gp_*.c) and its C unit tests are
+# compiled without Lua's include path and linked without liblua; only the
+# bindings (src/l*.c) and the host (main.c, batch*.c) see Lua.
+CORE_CFLAGS = $(shell pkg-config --cflags $(CORE_PKGS))
+CORE_LIBS   = $(shell pkg-config --libs $(CORE_PKGS))
+LUA_CFLAGS  = $(shell pkg-config --cflags $(LUA_PKG))
+LUA_LIBS    = $(shell pkg-config --libs $(LUA_PKG))
+CMOCKA      = $(shell pkg-config --cflags --libs cmocka)
 CFLAGS    += -DGPRIOR_VERSION=\"$(VERSION)\" -std=c11 $(OPT) -fno-math-errno -g -fPIC $(WARNINGS) $(SANFLAGS) -MMD -MP
 LDFLAGS   += $(SANFLAGS)
 
@@ -58,7 +64,7 @@ build: $(BIN) $(MODULE) $(TESTS)
 
 plots: deps
 	@$(MAKE) --no-print-directory build
-	@./$(BIN) batch lua/chapter --seed $(SEED) --out $(OUT)
+	@./$(BIN) batch lua/chapter $(if $(SEED),--seed $(SEED)) $(if $(OUT),--out $(OUT))
 
 test: deps
 	@$(MAKE) --no-print-directory build
@@ -76,8 +82,11 @@ valgrind: deps
 	@echo "valgrind: clean"
 
 # ---- rules ----------------------------------------------------------------------
+$(BUILD)/gp_%.o: src/gp_%.c | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(CORE_CFLAGS) -c $< -o $@
+
 $(BUILD)/%.o: src/%.c | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -I$(BUILD) -c $< -o $@
+	$(CC) $(CFLAGS) $(CORE_CFLAGS) $(LUA_CFLAGS) -I$(BUILD) -c $< -o $@
 
 $(BUILD)/lualib.inc: $(LUA_LIB) scripts/embed-lua.sh | $(BUILD)/tests
 	scripts/embed-lua.sh $(LUA_LIB) > $@
@@ -88,16 +97,17 @@ $(BUILD)/libgpcore.a: $(CORE_OBJ)
 	$(AR) rcs $@ $^
 
 $(BIN): $(HOST_OBJ) $(BIND_OBJ) $(BUILD)/libgpcore.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -Wl,-E
+	$(CC) $(LDFLAGS) -o $@ $^ $(LUA_LIBS) $(CORE_LIBS) -lm -Wl,-E
 
+# The module links no liblua: the interpreter that loads it provides Lua.
 $(MODULE): $(BIND_OBJ) $(BUILD)/libgpcore.a
-	$(CC) $(LDFLAGS) -shared -o $@ $^ $(shell pkg-config --libs openblas lapacke fftw3) -lm
+	$(CC) $(LDFLAGS) -shared -o $@ $^ $(CORE_LIBS) -lm
 
 $(BUILD)/tests/helpers.o: tests/c/helpers.c | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -c $< -o $@
+	$(CC) $(CFLAGS) $(CORE_CFLAGS) -Isrc -c $< -o $@
 
 $(BUILD)/tests/%: tests/c/%.c $(BUILD)/tests/helpers.o $(BUILD)/libgpcore.a
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(BUILD)/tests/helpers.o $(BUILD)/libgpcore.a $(CMOCKA) $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) $(CORE_CFLAGS) -Isrc -o $@ $< $(BUILD)/tests/helpers.o $(BUILD)/libgpcore.a $(CMOCKA) $(CORE_LIBS) -lm
 
 $(BUILD)/tests:
 	mkdir -p $@

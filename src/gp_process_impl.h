@@ -32,4 +32,14 @@ int gp_process_collect_leaves(const gp_process *p, const gp_process **list, size
 /* 1 if a and b have a leaf in common. */
 int gp_process_share_leaves(const gp_process *a, const gp_process *b);
 
+/* The one input check of every process function: X (and Y, when given) has
+ * points, finite coordinates, and the same dimension. fname names the caller. */
+gp_code gp_process_check_inputs(const char *fname, const gp_matrix *X, const gp_matrix *Y,
+                                gp_error *err);
+
+/* GP_OK if the n values v (a result named what) are finite, else an error
+ * saying the result overflowed. */
+gp_code gp_process_check_result(const char *fname, const char *what, const double *v, size_t n,
+                                gp_error *err);
+
 #endif

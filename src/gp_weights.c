@@ -86,7 +86,6 @@ static gp_code check_blas_size(const char *name, size_t a, size_t b, gp_error *e
 /* ---- weight-space models ------------------------------------------------------- */
 
 struct gp_weights {
-    unsigned refs;
     gp_basis *basis;
     size_t J;
     double *u;     /* J values */
@@ -122,7 +121,6 @@ gp_weights *gp_weights_new(gp_basis *basis, const double *u, const gp_matrix *S,
         gp_error_set(err, GP_ERR_NOMEM, "weights: out of memory (J = %zu)", J);
         return NULL;
     }
-    m->refs = 1;
     m->J = J;
     m->s = S ? 0.0 : s;
     if (u)
@@ -136,11 +134,17 @@ gp_weights *gp_weights_new(gp_basis *basis, const double *u, const gp_matrix *S,
     return m;
 }
 
-gp_weights *gp_weights_bumps(size_t J, double lengthscale, double sigma, gp_error *err)
+gp_weights *gp_weights_bumps(long long J, double lengthscale, double sigma, gp_error *err)
 {
     if (!(isfinite(sigma) && sigma >= 0)) {
         gp_error_set(err, GP_ERR_ARG, "bumps_model: sigma must be finite and >= 0, got %g",
                      sigma);
+        return NULL;
+    }
+    if (J < 2) { /* in the model's name; gp_basis_bumps checks the rest */
+        gp_error_set(err, GP_ERR_ARG,
+                     "bumps_model: J must be >= 2, got %lld (the centres cover [-log J, log J])",
+                     J);
         return NULL;
     }
     gp_basis *b = gp_basis_bumps(J, lengthscale, err);
@@ -151,23 +155,26 @@ gp_weights *gp_weights_bumps(size_t J, double lengthscale, double sigma, gp_erro
     return m;
 }
 
-double gp_bumps_limit(double x, double y, double lengthscale, double sigma)
+gp_kernel *gp_bumps_limit(double lengthscale, double sigma, gp_error *err)
 {
-    double r = x - y;
-    return sqrt(GP_WEIGHTS_PI) * lengthscale * sigma * sigma *
-           exp(-r * r / (4.0 * lengthscale * lengthscale));
-}
-
-gp_weights *gp_weights_retain(gp_weights *m)
-{
-    if (m)
-        m->refs++;
-    return m;
+    if (!(isfinite(lengthscale) && lengthscale > 0)) {
+        gp_error_set(err, GP_ERR_ARG, "bumps_limit: lengthscale must be finite and > 0, got %g",
+                     lengthscale);
+        return NULL;
+    }
+    if (!(isfinite(sigma) && sigma >= 0)) {
+        gp_error_set(err, GP_ERR_ARG, "bumps_limit: sigma must be finite and >= 0, got %g",
+                     sigma);
+        return NULL;
+    }
+    double amplitude = sqrt(sqrt(GP_WEIGHTS_PI) * lengthscale) * sigma;
+    double ls = sqrt(2.0) * lengthscale;
+    return gp_kernel_rbf(amplitude, &ls, 1, err);
 }
 
 void gp_weights_release(gp_weights *m)
 {
-    if (m && --m->refs == 0) {
+    if (m) {
         checked_cov_free(&m->cov);
         gp_basis_release(m->basis);
         free(m->u);
@@ -177,17 +184,17 @@ void gp_weights_release(gp_weights *m)
 
 const gp_basis *gp_weights_basis(const gp_weights *m) { return m->basis; }
 size_t gp_weights_size(const gp_weights *m) { return m->J; }
-const double *gp_weights_mean_vector(const gp_weights *m) { return m->u; }
-size_t gp_weights_rank(const gp_weights *m)
-{
-    return m->cov.S ? m->cov.F.rank : (m->s > 0 ? m->J : 0);
-}
 
-const gp_matrix *gp_weights_cov_matrix(const gp_weights *m, double *s)
+/* GP_OK if the n values of the result named what are finite. */
+static gp_code check_result(const char *what, const double *v, size_t n, gp_error *err)
 {
-    if (s)
-        *s = m->s;
-    return m->cov.S;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return gp_error_set(err, GP_ERR_NUMERIC,
+                                "weights: the %s is %g at entry %zu: it overflowed (features "
+                                "times weights beyond the largest double)",
+                                what, v[i], i + 1);
+    return GP_OK;
 }
 
 /* *Phi = phi(X), a new n x J matrix (NULL on error). */
@@ -221,7 +228,7 @@ gp_code gp_weights_mean(const gp_weights *m, const gp_matrix *X, double *mu, gp_
     cblas_dgemv(CblasColMajor, CblasNoTrans, (int)Phi->rows, (int)m->J, 1.0, Phi->data,
                 (int)Phi->rows, m->u, 1, 0.0, mu, 1);
     gp_matrix_free(Phi);
-    return GP_OK;
+    return check_result("mean", mu, X->rows, err);
 }
 
 /* T = Phi S (n x J): dsymm for a dense S, s Phi for s I. */
@@ -259,7 +266,15 @@ gp_code gp_weights_var(const gp_weights *m, const gp_matrix *X, double *var, gp_
             var[i] = 0.0;
     free(T);
     gp_matrix_free(Phi);
-    return GP_OK;
+    return check_result("variance", var, n, err);
+}
+
+gp_code gp_weights_sd(const gp_weights *m, const gp_matrix *X, double *sd, gp_error *err)
+{
+    gp_code rc = gp_weights_var(m, X, sd, err);
+    for (size_t i = 0; !rc && i < X->rows; i++)
+        sd[i] = sqrt(sd[i]);
+    return rc;
 }
 
 gp_code gp_weights_cov(const gp_weights *m, const gp_matrix *X, const gp_matrix *Y, gp_matrix *K,
@@ -289,7 +304,7 @@ gp_code gp_weights_cov(const gp_weights *m, const gp_matrix *X, const gp_matrix 
     free(T);
     gp_matrix_free(PY);
     gp_matrix_free(PX);
-    return rc;
+    return rc ? rc : check_result("covariance", K->data, n * nm, err);
 }
 
 gp_code gp_weights_sample(const gp_weights *m, const gp_matrix *X, gp_rng *rng, gp_matrix *F,
@@ -332,7 +347,7 @@ gp_code gp_weights_sample(const gp_weights *m, const gp_matrix *X, gp_rng *rng, 
                     Phi->data, (int)X->rows, Wm->data, (int)J, 0.0, F->data, (int)X->rows);
     gp_matrix_free(own);
     gp_matrix_free(Phi);
-    return rc;
+    return rc ? rc : check_result("draw", F->data, F->rows * ns, err);
 }
 
 size_t gp_weights_describe(const gp_weights *m, char *buf, size_t cap)
@@ -362,18 +377,17 @@ size_t gp_weights_describe(const gp_weights *m, char *buf, size_t cap)
 /* ---- the random erf network ---------------------------------------------------- */
 
 struct gp_erfnet {
-    unsigned refs;
     size_t J, dim;         /* dim = d + 1 */
     double variance, offset;
     checked_cov Sigma;
 };
 
-gp_erfnet *gp_erfnet_new(size_t J, const gp_matrix *Sigma, double variance, double offset,
+gp_erfnet *gp_erfnet_new(long long J, const gp_matrix *Sigma, double variance, double offset,
                          gp_error *err)
 {
     if (J < 1 || J > GP_BASIS_MAX_SIZE) {
-        gp_error_set(err, GP_ERR_ARG, "erf_network: J must be in 1..%u, got %zu",
-                     GP_BASIS_MAX_SIZE, J);
+        gp_error_set(err, GP_ERR_ARG, "erf_network: J must be %s %u, got %lld",
+                     J < 1 ? ">=" : "<=", J < 1 ? 1 : GP_BASIS_MAX_SIZE, J);
         return NULL;
     }
     if (!(isfinite(variance) && variance >= 0)) {
@@ -402,24 +416,16 @@ gp_erfnet *gp_erfnet_new(size_t J, const gp_matrix *Sigma, double variance, doub
         free(net);
         return NULL;
     }
-    net->refs = 1;
-    net->J = J;
+    net->J = (size_t)J;
     net->dim = Sigma->rows;
     net->variance = variance;
     net->offset = offset;
     return net;
 }
 
-gp_erfnet *gp_erfnet_retain(gp_erfnet *net)
-{
-    if (net)
-        net->refs++;
-    return net;
-}
-
 void gp_erfnet_release(gp_erfnet *net)
 {
-    if (net && --net->refs == 0) {
+    if (net) {
         checked_cov_free(&net->Sigma);
         free(net);
     }
