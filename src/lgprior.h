@@ -43,6 +43,10 @@ int lgp_error(lua_State *L, const char *fmt, ...) LGP_PRINTF(2, 3);
  * "bad argument #2 to 'linspace' (stop must be finite, got inf)". */
 int lgp_argerror(lua_State *L, int arg, const char *fmt, ...) LGP_PRINTF(3, 4);
 
+/* The name the running C function was called under ("sample" for
+ * f:sample(...)), as luaL_argerror finds it; "?" when there is none. */
+const char *lgp_fname(lua_State *L);
+
 /* The gprior type name of the value at idx ("gprior.kernel") or its Lua type. */
 const char *lgp_typename(lua_State *L, int idx);
 
@@ -123,14 +127,17 @@ typedef struct lgp_options {
 void lgp_options_open(lgp_options *o, lua_State *L, int idx, const char *fname,
                       const char *const known[]);
 
-/* 1 if option key is present (not nil). */
+/* 1 if option key is present (not nil); the Lua type of its value. */
 int lgp_opt_has(const lgp_options *o, const char *key);
+int lgp_opt_type(const lgp_options *o, const char *key);
 
 /* Raise "fname: option 'key' (what) is required" unless key is present. */
 void lgp_opt_require(const lgp_options *o, const char *key, const char *what);
 
 /* The value of option key, or def when absent. A present value must be of the
- * reader's kind, else "bad option" with the value it got:
+ * reader's kind, else "bad option" with the type it got ("string expected,
+ * got number") or, for a number of the wrong kind, the value ("integer
+ * expected, got 2.5"):
  *   number   a finite number
  *   integer  an exact integer (2.5, 2^70, NaN are refused; 2.0 is 2)
  *   int      an exact integer within C's int
@@ -156,6 +163,10 @@ size_t lgp_opt_ints(const lgp_options *o, const char *key, int *out, size_t min,
 /* Option key as a matrix by the one coercion rule, pushed on the stack (so it
  * stays alive); NULL when absent. */
 gp_matrix *lgp_opt_matrix(const lgp_options *o, const char *key);
+
+/* lgp_checkmatrix for the value at idx that is option key of o: its errors
+ * name the option instead of an argument. */
+gp_matrix *lgp_checkmatrix_option(lua_State *L, int idx, const lgp_options *o, const char *key);
 
 /* A covariance option in the form gp.nn and gp.erf_network take: absent, def
  * (a number); a number s: s I, 2 x 2 (so for 1-D inputs only); a vector: the

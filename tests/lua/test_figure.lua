@@ -61,7 +61,9 @@ return {
   ["wrong argument types are argument errors"] = function(t)
     local fig = gp.figure{}
     t.raises(function() fig:lines("abc", {1}) end, "bad argument #1 to 'lines'")
-    t.raises(function() fig:heatmap(42) end, "bad argument #1 to 'heatmap'")
+    t.raises(function() fig:heatmap(true) end, "bad argument #1 to 'heatmap'")
+    -- a number is a 1 x 1 matrix (the one coercion rule), too small for a heat map
+    t.raises(function() fig:heatmap(42) end, "heatmap: Z must be at least 2 x 2, got 1 x 1")
     t.raises(function() fig:lines({1}, {1}, "red") end, "bad argument #3 to 'lines'")
     t.raises(function() fig.lines({}, {1}, {1}) end, "figure expected")
     t.raises(function() fig:save() end, "bad argument #1 to 'save'")
