@@ -242,7 +242,7 @@ static int l_randn(lua_State *L)
 {
     size_t n = lgp_checkcount(L, 1, "rows");
     size_t m = lua_isnoneornil(L, 2) ? 1 : lgp_checkcount(L, 2, "columns");
-    gp_matrix *z = lgp_pushmatrix_by(L, n, m, "arguments #1 and #2");
+    gp_matrix *z = lgp_pushmatrix_by(L, n, m, m == 1 ? "argument #1" : "arguments #1 and #2");
     gp_rng_normals(lgp_rng(L), z->data, z->rows * z->cols);
     lua_pop(L, 1); /* the generator's owner */
     return 1;

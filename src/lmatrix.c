@@ -184,7 +184,7 @@ static int l_matrix(lua_State *L)
     }
     size_t r = lgp_checkcount(L, 1, "rows"), c = lgp_checkcount(L, 2, "columns");
     double v = luaL_optnumber(L, 3, 0.0);
-    gp_matrix *m = lgp_pushmatrix_by(L, r, c, "arguments #1 and #2");
+    gp_matrix *m = lgp_pushmatrix_by(L, r, c, c == 1 ? "argument #1" : "arguments #1 and #2");
     for (size_t i = 0; i < m->rows * m->cols; i++)
         m->data[i] = v;
     return 1;

@@ -8,7 +8,6 @@
  * 0 success, 1 the script failed (message with file:line and a traceback),
  * 2 bad command line or a script that cannot be opened. */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +20,6 @@
 
 #define EXIT_SCRIPT 1
 #define EXIT_USAGE 2
-#define DEFAULT_SEED 1ULL
 
 static const char *progname = "gprior";
 
@@ -61,16 +59,6 @@ static int usage_error(const char *problem, const char *what)
     return EXIT_USAGE;
 }
 
-static int parse_seed(const char *s, unsigned long long *seed)
-{
-    char *end;
-    if (s[0] == '-' || s[0] == '\0')
-        return 0;
-    errno = 0;
-    *seed = strtoull(s, &end, 10);
-    return errno == 0 && *end == '\0';
-}
-
 /* Parse argv into o; returns 0, or an exit status after printing the problem. */
 static int parse_args(int argc, char **argv, options *o)
 {
@@ -99,8 +87,8 @@ static int parse_args(int argc, char **argv, options *o)
             if (i + 1 >= argc)
                 return usage_error("missing value for option", a);
             const char *v = argv[++i];
-            if (a[2] == 's' && !parse_seed(v, &o->seed))
-                return usage_error("bad --seed (expected an integer 0..2^64-1):", v);
+            if (a[2] == 's' && !lgp_parse_seed(v, &o->seed))
+                return usage_error("bad --seed (expected an integer 0..2^63-1):", v);
             if (a[2] == 'o') {
                 if (v[0] == '\0')
                     return usage_error("--out needs a folder name", NULL);
@@ -182,7 +170,7 @@ static int pmain(lua_State *L)
 
 int main(int argc, char **argv)
 {
-    options o = {NULL, NULL, "plots", DEFAULT_SEED, 0, NULL};
+    options o = {NULL, NULL, LGP_DEFAULT_OUTDIR, LGP_DEFAULT_SEED, 0, NULL};
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(usage_text, stdout);
         return EXIT_SUCCESS;

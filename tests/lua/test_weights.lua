@@ -166,4 +166,27 @@ return {
              "input has dimension 2 %(columns%) but Sigma is 2 x 2")
     t.raises(function() gp.erf_network{J = 2}:sample({1}, {n = -1}) end, "option 'n' must be >= 1")
   end,
+  ["the core checks every size as the user wrote it"] = function(t)
+    t.raises(function() gp.basis.fourier{J = -5} end, "fourier: J must be >= 1, got %-5")
+    t.raises(function() gp.basis.fourier{J = 1 << 40} end, "fourier: J must be <= 10000000, got 1099511627776")
+    t.raises(function() gp.basis.fourier{J = 4, dim = -1} end, "fourier: dim must be in 1%.%.2500000 %(for J = 4%), got %-1")
+    t.raises(function() gp.basis.polynomial{degree = 1 << 40} end, "degree must be in 0%.%.1000, got 1099511627776")
+    t.raises(function() gp.bumps_model{J = -1} end, "bumps_model: J must be >= 2, got %-1")
+    t.raises(function() gp.erf_network{J = -7} end, "erf_network: J must be >= 1, got %-7")
+    t.raises(function() gp.erf_network{} end, "erf_network: option 'J' %(the number of hidden units%) is required")
+    t.raises(function() gp.erf_network{J = 2, Sigma = 0 / 0} end, "bad option 'Sigma' %(finite number expected")
+    t.raises(function() gp.erf_network{J = 2, Sigma = "x"} end,
+             "erf_network: bad option 'Sigma' %(matrix, number or table of numbers expected, got string%)")
+  end,
+  ["the bumps limit is an rbf kernel made by the core; results never overflow silently"] = function(t)
+    local k = gp.bumps_limit{lengthscale = 0.7, sigma = 1.3}
+    t.near(k(0.3, -0.2), math.sqrt(math.pi) * 0.7 * 1.69 * math.exp(-0.25 / 1.96), 1e-13, "k(x, y)")
+    t.raises(function() gp.bumps_limit{sigma = 0 / 0} end, "bumps_limit: bad option 'sigma' %(finite number expected")
+    local big = gp.weights{basis = gp.basis.polynomial{degree = 1000}, cov = 1e100}
+    t.raises(function() big:var{2} end, "weights: the variance is inf at entry 1: it overflowed")
+    t.raises(function() big:sample({2}, {seed = 1}) end, "weights: the draw is")
+    local net = gp.erf_network{J = 2, Sigma = gp.matrix{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}}
+    t.eq(net:dim(), 2, "net:dim() is the input dimension"); t.eq(net:size(), 2, "net:size()")
+    t.near(gp.weights{basis = gp.basis.polynomial{}, cov = 4}:sd{1}[1], math.sqrt(8), 1e-15, "sd")
+  end,
 }
