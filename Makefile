@@ -3,7 +3,7 @@
 #   make plots                  install what is missing, build, run lua/chapter/*.lua (gprior batch)
 #   make test                   every test suite; last line "total: N passed, N failed"
 #   make SANITIZER=address test the same under AddressSanitizer (or =undefined)
-#   make valgrind               the C suites and the Lua suite under valgrind
+#   make valgrind               the C suites and the Lua suite (callbacks and coroutines too) under valgrind
 #   make bench                  timings against numpy, scipy, scikit-learn and bare LAPACK
 
 # ---- settings ---------------------------------------------------------------

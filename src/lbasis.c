@@ -4,17 +4,7 @@
 
 #include "lbasis.h"
 
-static void release_basis(void *b)
-{
-    gp_basis_release(b);
-}
-
-static int b_tostring(lua_State *L);
-
-static const luaL_Reg basis_meta[] = {{"__tostring", b_tostring}, {NULL, NULL}};
-
-/* __index is set by lgp_open_basis: the fields J and dc, then the methods. */
-static const lgp_type basis_type = {"gprior.basis", "basis", release_basis, NULL, basis_meta};
+static const lgp_type basis_type;
 
 gp_basis *lgp_testbasis(lua_State *L, int arg)
 {
@@ -60,11 +50,10 @@ static int l_fourier(lua_State *L)
     static const char *const known[] = {"J", "lengthscale", "amplitude", "dim", "seed", NULL};
     lgp_options o;
     lgp_draws d;
-    lgp_options_open(&o, L, 1, "fourier", known);
+    lgp_open_draws(&o, &d, L, 1, "fourier", known); /* the seed */
     lgp_opt_require(&o, "J", "the number of features");
     lua_Integer J = lgp_opt_integer(&o, "J", 0), dim = lgp_opt_integer(&o, "dim", 1);
     double l = lgp_opt_number(&o, "lengthscale", 1.0), a = lgp_opt_number(&o, "amplitude", 1.0);
-    lgp_opt_draws(&o, &d); /* the seed */
     gp_error err;
     void **box = lgp_newbox(L, &basis_type);
     return lgp_fillbox(L, box, gp_basis_fourier(J, dim, l, a, d.rng, &err), &err);
@@ -113,14 +102,11 @@ static int b_index(lua_State *L)
     return 1;
 }
 
-static int b_tostring(lua_State *L)
-{
-    gp_basis *b = check_basis(L, 1);
-    char buf[512];
-    gp_basis_describe(b, buf, sizeof buf);
-    lua_pushstring(L, buf);
-    return 1;
-}
+LGP_BOX_ADAPTERS(basis)
+
+/* __index is set by lgp_open_basis: the fields J and dc, then the methods. */
+static const lgp_type basis_type = {"gprior.basis", "basis", release_basis, describe_basis, NULL,
+                                    NULL};
 
 void lgp_open_basis(lua_State *L)
 {

@@ -3,24 +3,7 @@
 #include "gp_weights.h"
 #include "lkernel.h"
 
-static void release_erfnet(void *net)
-{
-    gp_erfnet_release(net);
-}
-
-static int n_sample(lua_State *L);
-static int n_kernel(lua_State *L);
-static int n_size(lua_State *L);
-static int n_dim(lua_State *L);
-static int n_tostring(lua_State *L);
-
-static const luaL_Reg erfnet_methods[] = {
-    {"sample", n_sample}, {"kernel", n_kernel}, {"size", n_size}, {"dim", n_dim}, {NULL, NULL}};
-
-static const luaL_Reg erfnet_meta[] = {{"__tostring", n_tostring}, {NULL, NULL}};
-
-static const lgp_type erfnet_type = {"gprior.erf_network", "erf network", release_erfnet,
-                                     erfnet_methods, erfnet_meta};
+static const lgp_type erfnet_type;
 
 static gp_erfnet *check_erfnet(lua_State *L, int arg)
 {
@@ -50,8 +33,7 @@ static int n_sample(lua_State *L)
     gp_matrix *X = lgp_checkmatrix(L, 2);
     lgp_options o;
     lgp_draws d;
-    lgp_options_open(&o, L, 3, "sample", known);
-    lgp_opt_draws(&o, &d);
+    lgp_open_draws(&o, &d, L, 3, "sample", known);
     gp_matrix *F = lgp_pushdraws(L, X->rows, &d);
     gp_error err;
     return gp_erfnet_sample(net, X, d.rng, F, &err) ? lgp_raise(L, &err) : 1;
@@ -78,14 +60,13 @@ static int n_dim(lua_State *L)
     return 1;
 }
 
-static int n_tostring(lua_State *L)
-{
-    gp_erfnet *net = check_erfnet(L, 1);
-    char buf[1024];
-    gp_erfnet_describe(net, buf, sizeof buf);
-    lua_pushstring(L, buf);
-    return 1;
-}
+LGP_BOX_ADAPTERS(erfnet)
+
+static const luaL_Reg erfnet_methods[] = {
+    {"sample", n_sample}, {"kernel", n_kernel}, {"size", n_size}, {"dim", n_dim}, {NULL, NULL}};
+
+static const lgp_type erfnet_type = {"gprior.erf_network", "erf network", release_erfnet,
+                                     describe_erfnet, erfnet_methods, NULL};
 
 void lgp_open_erf_network(lua_State *L)
 {

@@ -6,33 +6,7 @@
 #include "gp_plot.h"
 #include "lgprior.h"
 
-static void release_figure(void *fig)
-{
-    gp_figure_free(fig);
-}
-
-static int l_lines(lua_State *L);
-static int l_line(lua_State *L);
-static int l_band(lua_State *L);
-static int l_fill(lua_State *L);
-static int l_points(lua_State *L);
-static int l_heatmap(lua_State *L);
-static int l_histogram(lua_State *L);
-static int l_panel(lua_State *L);
-static int l_save(lua_State *L);
-static int l_preview(lua_State *L);
-static int l_tostring(lua_State *L);
-
-static const luaL_Reg figure_methods[] = {
-    {"lines", l_lines},         {"line", l_line},     {"band", l_band},
-    {"fill", l_fill},           {"points", l_points}, {"heatmap", l_heatmap},
-    {"histogram", l_histogram}, {"panel", l_panel},   {"save", l_save},
-    {"preview", l_preview},     {NULL, NULL}};
-
-static const luaL_Reg figure_meta[] = {{"__tostring", l_tostring}, {NULL, NULL}};
-
-static const lgp_type figure_type = {"gprior.figure", "figure", release_figure, figure_methods,
-                                     figure_meta};
+static const lgp_type figure_type;
 
 static gp_figure *check_figure(lua_State *L)
 {
@@ -305,6 +279,22 @@ static int l_tostring(lua_State *L)
                     (lua_Integer)n, n == 1 ? "" : "s");
     return 1;
 }
+
+static void release_figure(void *fig)
+{
+    gp_figure_free(fig);
+}
+
+static const luaL_Reg figure_methods[] = {
+    {"lines", l_lines},         {"line", l_line},     {"band", l_band},
+    {"fill", l_fill},           {"points", l_points}, {"heatmap", l_heatmap},
+    {"histogram", l_histogram}, {"panel", l_panel},   {"save", l_save},
+    {"preview", l_preview},     {NULL, NULL}};
+
+static const luaL_Reg figure_meta[] = {{"__tostring", l_tostring}, {NULL, NULL}};
+
+static const lgp_type figure_type = {"gprior.figure", "figure", release_figure, NULL,
+                                     figure_methods, figure_meta};
 
 void lgp_open_figure(lua_State *L)
 {

@@ -63,18 +63,7 @@ static void release_lua(void *ctx)
     free(cb);
 }
 
-static void release_func(void *f)
-{
-    gp_func_release(f);
-}
-
-static int f_call(lua_State *L);
-static int f_tostring(lua_State *L);
-
-static const luaL_Reg func_meta[] = {{"__call", f_call}, {"__tostring", f_tostring}, {NULL, NULL}};
-
-static const lgp_type func_type = {"gprior.func", "gp.poly or function", release_func, NULL,
-                                   func_meta};
+static const lgp_type func_type;
 
 gp_func *lgp_tofunc(lua_State *L, int arg, const char *what)
 {
@@ -143,14 +132,12 @@ static int f_call(lua_State *L)
     return 1;
 }
 
-static int f_tostring(lua_State *L)
-{
-    gp_func *f = lgp_checkbox(L, 1, &func_type);
-    char buf[512];
-    gp_func_describe(f, buf, sizeof buf);
-    lua_pushstring(L, buf);
-    return 1;
-}
+LGP_BOX_ADAPTERS(func)
+
+static const luaL_Reg func_meta[] = {{"__call", f_call}, {NULL, NULL}};
+
+static const lgp_type func_type = {"gprior.func", "gp.poly or function", release_func,
+                                   describe_func, NULL, func_meta};
 
 void lgp_open_func(lua_State *L)
 {

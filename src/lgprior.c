@@ -73,16 +73,36 @@ static int box_gc(lua_State *L)
     return 0;
 }
 
+/* __tostring of a box with a describe: upvalue 1 is its lgp_type. */
+static int box_tostring(lua_State *L)
+{
+    const lgp_type *type = lua_touserdata(L, lua_upvalueindex(1));
+    const void *object = lgp_checkbox(L, 1, type);
+    size_t len = type->describe(object, NULL, 0);
+    luaL_Buffer b;
+    char *text = luaL_buffinitsize(L, &b, len + 1);
+    type->describe(object, text, len + 1);
+    luaL_pushresultsize(&b, len);
+    return 1;
+}
+
+/* Set metamethod name of the table on top to fn with upvalue type. */
+static void set_typed(lua_State *L, const lgp_type *type, const char *name, lua_CFunction fn)
+{
+    lua_pushlightuserdata(L, (void *)type);
+    lua_pushcclosure(L, fn, 1);
+    lua_setfield(L, -2, name);
+}
+
 void lgp_newtype(lua_State *L, const lgp_type *type)
 {
     luaL_newmetatable(L, type->name); /* sets __name */
     if (type->meta)
         luaL_setfuncs(L, type->meta, 0);
-    if (type->release) {
-        lua_pushlightuserdata(L, (void *)type);
-        lua_pushcclosure(L, box_gc, 1);
-        lua_setfield(L, -2, "__gc");
-    }
+    if (type->release)
+        set_typed(L, type, "__gc", box_gc);
+    if (type->describe)
+        set_typed(L, type, "__tostring", box_tostring);
     if (type->methods) {
         lua_newtable(L);
         luaL_setfuncs(L, type->methods, 0);

@@ -56,14 +56,27 @@ typedef struct lgp_type {
     const char *name;              /* metatable name and __name: "gprior.process" */
     const char *what;              /* in messages: "process expected, got table" */
     void (*release)(void *object); /* drops the box's reference (the core's _release) */
+    /* the core's _describe (snprintf semantics), for tostring; NULL: none */
+    size_t (*describe)(const void *object, char *buf, size_t cap);
     const luaL_Reg *methods;       /* the __index table; NULL: the caller sets __index */
-    const luaL_Reg *meta;          /* metamethods other than __gc, or NULL */
+    const luaL_Reg *meta;          /* metamethods other than __gc and __tostring, or NULL */
 } lgp_type;
 
 /* Make type's metatable (once; type must have static storage): __name, the
- * metamethods, __index = methods, and a __gc that releases a built object and
- * does nothing for a box left empty by a failed construction. */
+ * metamethods, __index = methods, __tostring from describe, and a __gc that
+ * releases a built object and does nothing for a box left empty by a failed
+ * construction. A binding file declares its type first (static const lgp_type
+ * T;), uses it in its functions, and defines it after them with the tables. */
 void lgp_newtype(lua_State *L, const lgp_type *type);
+
+/* Define release_T and describe_T, the lgp_type adapters for a core type with
+ * gp_T_release and gp_T_describe (the core's functions take a typed pointer). */
+#define LGP_BOX_ADAPTERS(T)                                                                    \
+    static void release_##T(void *object) { gp_##T##_release(object); }                       \
+    static size_t describe_##T(const void *object, char *buf, size_t cap)                      \
+    {                                                                                          \
+        return gp_##T##_describe(object, buf, cap);                                            \
+    }
 
 /* Push a new box of type, valid and empty (NULL), before the core object
  * exists: construct into it with lgp_fillbox, so nothing can leak. */
@@ -194,6 +207,10 @@ typedef struct lgp_draws {
  * point into it). May push one value (the program generator's owner, which
  * stays alive on the stack for the call). */
 void lgp_opt_draws(const lgp_options *o, lgp_draws *d);
+
+/* lgp_options_open and lgp_opt_draws in one: a sampler's options at idx. */
+void lgp_open_draws(lgp_options *o, lgp_draws *d, lua_State *L, int idx, const char *fname,
+                    const char *const known[]);
 
 /* A new rows x d->n matrix for the draws (lgp_pushmatrix_by, sized by "option 'n'"). */
 gp_matrix *lgp_pushdraws(lua_State *L, size_t rows, const lgp_draws *d);

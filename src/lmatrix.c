@@ -338,12 +338,6 @@ static int m_tostring(lua_State *L)
     return 1;
 }
 
-static int m_len(lua_State *L)
-{
-    lua_pushinteger(L, (lua_Integer)check_self(L)->rows);
-    return 1;
-}
-
 /* v[i] for vectors (n x 1 or 1 x n); method names otherwise. */
 static int m_index(lua_State *L)
 {
@@ -407,7 +401,7 @@ static const luaL_Reg methods[] = {
     {"write_tsv", m_write_tsv}, {NULL, NULL}};
 
 static const luaL_Reg metamethods[] = {
-    {"__index", m_index}, {"__newindex", m_newindex}, {"__len", m_len},
+    {"__index", m_index}, {"__newindex", m_newindex}, {"__len", m_rows},
     {"__tostring", m_tostring}, {"__add", m_add}, {"__sub", m_sub},
     {"__mul", m_mul}, {"__div", m_div}, {"__unm", m_unm}, {NULL, NULL}};
 

@@ -320,6 +320,13 @@ void lgp_opt_draws(const lgp_options *o, lgp_draws *d)
     }
 }
 
+void lgp_open_draws(lgp_options *o, lgp_draws *d, lua_State *L, int idx, const char *fname,
+                    const char *const known[])
+{
+    lgp_options_open(o, L, idx, fname, known);
+    lgp_opt_draws(o, d);
+}
+
 gp_matrix *lgp_pushdraws(lua_State *L, size_t rows, const lgp_draws *d)
 {
     return lgp_pushmatrix_by(L, rows, d->n, "option 'n'");

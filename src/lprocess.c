@@ -13,40 +13,7 @@
 #define MAX_JOINT 16 /* processes drawn together */
 #define MAX_PARTS 64 /* independent parts reported */
 
-static void release_process(void *p)
-{
-    gp_process_release(p);
-}
-
-static int p_add(lua_State *L);
-static int p_sub(lua_State *L);
-static int p_mul(lua_State *L);
-static int p_unm(lua_State *L);
-static int p_tostring(lua_State *L);
-static int p_mean(lua_State *L);
-static int p_var(lua_State *L);
-static int p_sd(lua_State *L);
-static int p_cov(lua_State *L);
-static int p_band(lua_State *L);
-static int p_pdf(lua_State *L);
-static int p_sample(lua_State *L);
-static int p_sample_grid(lua_State *L);
-static int p_sample_rff(lua_State *L);
-static int p_kernel(lua_State *L);
-static int p_is_gaussian(lua_State *L);
-
-static const luaL_Reg process_methods[] = {
-    {"mean", p_mean},     {"var", p_var},       {"sd", p_sd},
-    {"cov", p_cov},       {"band", p_band},     {"pdf", p_pdf},
-    {"sample", p_sample}, {"sample_grid", p_sample_grid}, {"sample_rff", p_sample_rff},
-    {"kernel", p_kernel}, {"is_gaussian", p_is_gaussian}, {NULL, NULL}};
-
-static const luaL_Reg process_meta[] = {{"__add", p_add}, {"__sub", p_sub},
-                                        {"__mul", p_mul}, {"__unm", p_unm},
-                                        {"__tostring", p_tostring}, {NULL, NULL}};
-
-static const lgp_type process_type = {"gprior.process", "process", release_process,
-                                      process_methods, process_meta};
+static const lgp_type process_type;
 
 static gp_process *check_process(lua_State *L, int arg)
 {
@@ -272,8 +239,7 @@ static int p_sample(lua_State *L)
     gp_matrix *X = lgp_checkmatrix(L, 2);
     lgp_options o;
     lgp_draws d;
-    lgp_options_open(&o, L, 3, "sample", known);
-    lgp_opt_draws(&o, &d);
+    lgp_open_draws(&o, &d, L, 3, "sample", known);
     return sample_processes(L, &p, 1, X, &d);
 }
 
@@ -286,8 +252,7 @@ static int l_sample_joint(lua_State *L)
     gp_matrix *X = lgp_checkmatrix(L, 2);
     lgp_options o;
     lgp_draws d;
-    lgp_options_open(&o, L, 3, "sample_joint", known);
-    lgp_opt_draws(&o, &d);
+    lgp_open_draws(&o, &d, L, 3, "sample_joint", known);
     lua_Integer n = luaL_len(L, 1);
     if (n < 1 || n > MAX_JOINT)
         return lgp_argerror(L, 1, "expected a list of 1 to %d processes, got %lld", MAX_JOINT,
@@ -313,8 +278,7 @@ static int l_mvn_sample(lua_State *L)
     gp_matrix *K = lgp_checkmatrix(L, 2);
     lgp_options o;
     lgp_draws d;
-    lgp_options_open(&o, L, 3, "mvn_sample", known);
-    lgp_opt_draws(&o, &d);
+    lgp_open_draws(&o, &d, L, 3, "mvn_sample", known);
     if (mu->cols != 1)
         return lgp_argerror(L, 1, "mean must be a vector (n x 1), got %zu x %zu", mu->rows,
                             mu->cols);
@@ -361,8 +325,7 @@ static int p_sample_grid(lua_State *L)
     size_t n = lgp_checkcount(L, 4, "number of grid points");
     lgp_options o;
     lgp_draws d;
-    lgp_options_open(&o, L, 5, "sample_grid", known);
-    lgp_opt_draws(&o, &d);
+    lgp_open_draws(&o, &d, L, 5, "sample_grid", known);
     gp_grid_options go;
     gp_grid_options_default(&go);
     go.method = codes[lgp_opt_choice(&o, "method", 0, methods)];
@@ -390,8 +353,7 @@ static int p_sample_rff(lua_State *L)
     gp_matrix *X = lgp_checkmatrix(L, 2);
     lgp_options o;
     lgp_draws d;
-    lgp_options_open(&o, L, 3, "sample_rff", known);
-    lgp_opt_draws(&o, &d);
+    lgp_open_draws(&o, &d, L, 3, "sample_rff", known);
     lua_Integer J = lgp_opt_integer(&o, "features", 2000);
     if (J < 1)
         return lgp_error(L, "sample_rff: option 'features' must be >= 1, got %lld", (long long)J);
@@ -408,16 +370,19 @@ static int p_sample_rff(lua_State *L)
     return 2;
 }
 
-static int p_tostring(lua_State *L)
-{
-    gp_process *p = check_process(L, 1);
-    size_t len = gp_process_describe(p, NULL, 0);
-    luaL_Buffer b;
-    char *s = luaL_buffinitsize(L, &b, len + 1);
-    gp_process_describe(p, s, len + 1);
-    luaL_pushresultsize(&b, len);
-    return 1;
-}
+LGP_BOX_ADAPTERS(process)
+
+static const luaL_Reg process_methods[] = {
+    {"mean", p_mean},     {"var", p_var},       {"sd", p_sd},
+    {"cov", p_cov},       {"band", p_band},     {"pdf", p_pdf},
+    {"sample", p_sample}, {"sample_grid", p_sample_grid}, {"sample_rff", p_sample_rff},
+    {"kernel", p_kernel}, {"is_gaussian", p_is_gaussian}, {NULL, NULL}};
+
+static const luaL_Reg process_meta[] = {
+    {"__add", p_add}, {"__sub", p_sub}, {"__mul", p_mul}, {"__unm", p_unm}, {NULL, NULL}};
+
+static const lgp_type process_type = {"gprior.process", "process", release_process,
+                                      describe_process, process_methods, process_meta};
 
 void lgp_open_process(lua_State *L)
 {

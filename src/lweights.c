@@ -5,28 +5,7 @@
 #include "lbasis.h"
 #include "lkernel.h"
 
-static void release_weights(void *m)
-{
-    gp_weights_release(m);
-}
-
-static int w_mean(lua_State *L);
-static int w_var(lua_State *L);
-static int w_sd(lua_State *L);
-static int w_cov(lua_State *L);
-static int w_sample(lua_State *L);
-static int w_basis(lua_State *L);
-static int w_size(lua_State *L);
-static int w_tostring(lua_State *L);
-
-static const luaL_Reg weights_methods[] = {
-    {"mean", w_mean},     {"var", w_var},     {"sd", w_sd},     {"cov", w_cov},
-    {"sample", w_sample}, {"basis", w_basis}, {"size", w_size}, {NULL, NULL}};
-
-static const luaL_Reg weights_meta[] = {{"__tostring", w_tostring}, {NULL, NULL}};
-
-static const lgp_type weights_type = {"gprior.weights", "weights model", release_weights,
-                                      weights_methods, weights_meta};
+static const lgp_type weights_type;
 
 static gp_weights *check_weights(lua_State *L, int arg)
 {
@@ -135,8 +114,7 @@ static int w_sample(lua_State *L)
     gp_matrix *X = lgp_checkmatrix(L, 2);
     lgp_options o;
     lgp_draws d;
-    lgp_options_open(&o, L, 3, "sample", known);
-    lgp_opt_draws(&o, &d);
+    lgp_open_draws(&o, &d, L, 3, "sample", known);
     gp_matrix *F = lgp_pushdraws(L, X->rows, &d);
     gp_matrix *W = lgp_pushdraws(L, gp_weights_size(m), &d);
     gp_error err;
@@ -155,14 +133,14 @@ static int w_size(lua_State *L)
     return 1;
 }
 
-static int w_tostring(lua_State *L)
-{
-    gp_weights *m = check_weights(L, 1);
-    char buf[1024];
-    gp_weights_describe(m, buf, sizeof buf);
-    lua_pushstring(L, buf);
-    return 1;
-}
+LGP_BOX_ADAPTERS(weights)
+
+static const luaL_Reg weights_methods[] = {
+    {"mean", w_mean},     {"var", w_var},     {"sd", w_sd},     {"cov", w_cov},
+    {"sample", w_sample}, {"basis", w_basis}, {"size", w_size}, {NULL, NULL}};
+
+static const lgp_type weights_type = {"gprior.weights", "weights model", release_weights,
+                                      describe_weights, weights_methods, NULL};
 
 void lgp_open_weights(lua_State *L)
 {
