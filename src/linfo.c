@@ -1,4 +1,5 @@
 /* linfo.c: the Lua type of sampling reports, gprior.sample_info. */
+#include <stdio.h>
 #include <string.h>
 
 #include "linfo.h"
@@ -139,8 +140,10 @@ static int info_tostring(lua_State *L)
         lua_getfield(L, 1, "rank");
         lua_getfield(L, 1, "n");
         lua_getfield(L, 1, "jitter");
-        lua_pushfstring(L, "%s, rank %I of %I, jitter %f", method, lua_tointeger(L, -3),
-                        lua_tointeger(L, -2), lua_tonumber(L, -1));
+        char jitter[32];
+        snprintf(jitter, sizeof jitter, "%g", lua_tonumber(L, -1));
+        lua_pushfstring(L, "%s, rank %I of %I, jitter %s", method, lua_tointeger(L, -3),
+                        lua_tointeger(L, -2), jitter);
     }
     return 1;
 }

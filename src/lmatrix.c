@@ -30,6 +30,7 @@ static int new_block(lua_State *L)
 
 gp_matrix *lgp_pushmatrix_by(lua_State *L, size_t rows, size_t cols, const char *sizedby)
 {
+    luaL_checkstack(L, 3, "too many values on the Lua stack");
     gp_error err;
     if (!gp_matrix_check_size(rows, cols, &err)) {
         size_t bytes = gp_matrix_bytes(rows, cols);

@@ -216,6 +216,7 @@ static int sample_processes(lua_State *L, gp_process **ps, size_t np, gp_matrix 
                             const lgp_draws *d)
 {
     gp_matrix *outs[MAX_JOINT];
+    luaL_checkstack(L, (int)np + 4, "too many processes");
     for (size_t i = 0; i < np; i++)
         outs[i] = lgp_pushdraws(L, X->rows, d);
     gp_factor parts[MAX_PARTS];
