@@ -221,3 +221,15 @@ gp_code gp_matrix_write_tsv(const gp_matrix *m, const char *path, gp_error *err)
             fprintf(file.f, "%.17g%c", GP_AT(m, i, j), j + 1 == m->cols ? '\n' : '\t');
     return gp_file_commit(&file, err);
 }
+
+gp_code gp_check_result(const char *fname, const char *what, const double *v, size_t n,
+                        gp_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return gp_error_set(err, GP_ERR_NUMERIC,
+                                "%s: the %s is %g at entry %zu: it overflowed (beyond the largest "
+                                "double)",
+                                fname, what, v[i], i + 1);
+    return GP_OK;
+}

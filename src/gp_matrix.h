@@ -78,4 +78,10 @@ gp_code gp_matrix_check_finite(const gp_matrix *m, const char *fname, const char
  * temporary file renamed into place (no half-written file on failure). */
 gp_code gp_matrix_write_tsv(const gp_matrix *m, const char *path, gp_error *err);
 
+/* GP_OK if the n values v of a result (named what) are finite; else
+ * GP_ERR_NUMERIC: "fname: the variance is inf at entry 3: it overflowed
+ * (beyond the largest double)". For results computed from finite inputs. */
+gp_code gp_check_result(const char *fname, const char *what, const double *v, size_t n,
+                        gp_error *err);
+
 #endif

@@ -37,9 +37,4 @@ int gp_process_share_leaves(const gp_process *a, const gp_process *b);
 gp_code gp_process_check_inputs(const char *fname, const gp_matrix *X, const gp_matrix *Y,
                                 gp_error *err);
 
-/* GP_OK if the n values v (a result named what) are finite, else an error
- * saying the result overflowed. */
-gp_code gp_process_check_result(const char *fname, const char *what, const double *v, size_t n,
-                                gp_error *err);
-
 #endif

@@ -238,24 +238,12 @@ gp_code gp_process_check_inputs(const char *fname, const gp_matrix *X, const gp_
     return rc || !Y ? rc : gp_matrix_check_finite(Y, fname, "x2", err);
 }
 
-gp_code gp_process_check_result(const char *fname, const char *what, const double *v, size_t n,
-                                gp_error *err)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(v[i]))
-            return gp_error_set(err, GP_ERR_NUMERIC,
-                                "%s: the %s is %g at entry %zu: it overflowed (the process takes "
-                                "values beyond the largest double there)",
-                                fname, what, v[i], i + 1);
-    return GP_OK;
-}
-
 gp_code gp_process_mean_at(const gp_process *p, const gp_matrix *X, double *mu, gp_error *err)
 {
     gp_code rc = gp_process_check_inputs("mean", X, NULL, err);
     if (!rc)
         rc = mean_expr(p, X, mu, err);
-    return rc ? rc : gp_process_check_result("mean", "mean", mu, X->rows, err);
+    return rc ? rc : gp_check_result("mean", "mean", mu, X->rows, err);
 }
 
 gp_code gp_process_cov(const gp_process *p, const gp_matrix *X, const gp_matrix *Y, gp_matrix *K,
@@ -270,7 +258,7 @@ gp_code gp_process_cov(const gp_process *p, const gp_matrix *X, const gp_matrix 
                             K->rows, K->cols, X->rows, m);
     moments_out o = {K->data, X->rows, m, 0};
     rc = cov_expr(p, X, Y, &o, err);
-    return rc ? rc : gp_process_check_result("cov", "covariance", K->data, X->rows * m, err);
+    return rc ? rc : gp_check_result("cov", "covariance", K->data, X->rows * m, err);
 }
 
 gp_code gp_process_var_at(const gp_process *p, const gp_matrix *X, double *var, gp_error *err)
@@ -280,7 +268,7 @@ gp_code gp_process_var_at(const gp_process *p, const gp_matrix *X, double *var, 
         return rc;
     moments_out o = {var, X->rows, 1, 1};
     rc = cov_expr(p, X, NULL, &o, err);
-    return rc ? rc : gp_process_check_result("var", "variance", var, X->rows, err);
+    return rc ? rc : gp_check_result("var", "variance", var, X->rows, err);
 }
 
 gp_code gp_process_sd_at(const gp_process *p, const gp_matrix *X, double *sd, gp_error *err)
@@ -321,8 +309,8 @@ gp_code gp_process_band(const gp_process *p, const gp_matrix *X, double k, doubl
         lower[i] -= s;
     }
     if (!rc)
-        rc = gp_process_check_result("band", "upper end", upper, X->rows, err);
-    return rc ? rc : gp_process_check_result("band", "lower end", lower, X->rows, err);
+        rc = gp_check_result("band", "upper end", upper, X->rows, err);
+    return rc ? rc : gp_check_result("band", "lower end", lower, X->rows, err);
 }
 
 gp_code gp_process_pdf(const gp_process *p, const gp_matrix *X, const double *y, size_t ny,
@@ -356,5 +344,5 @@ gp_code gp_process_pdf(const gp_process *p, const gp_matrix *X, const double *y,
         }
     }
     free(var);
-    return rc ? rc : gp_process_check_result("pdf", "density", density, n, err);
+    return rc ? rc : gp_check_result("pdf", "density", density, n, err);
 }

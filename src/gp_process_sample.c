@@ -116,7 +116,7 @@ gp_code gp_process_sample_joint(gp_process *const *ps, size_t np, const gp_matri
     for (size_t i = 0; !rc && i < np; i++) {
         rc = evaluate(ps[i], X, leaves, draws, outs[i], err);
         if (!rc)
-            rc = gp_process_check_result("sample", "draw", outs[i]->data,
+            rc = gp_check_result("sample", "draw", outs[i]->data,
                                          outs[i]->rows * outs[i]->cols, err);
     }
     for (size_t l = 0; l < nl; l++)
