@@ -3,7 +3,7 @@
 #   make plots                  install what is missing, build, run lua/chapter/*.lua (gprior batch)
 #   make test                   every test suite; last line "total: N passed, N failed"
 #   make SANITIZER=address test the same under AddressSanitizer (or =undefined)
-#   make valgrind               the C suites and the Lua suite under valgrind
+#   make valgrind               the C suites and the Lua suite (callbacks and coroutines too) under valgrind
 #   make bench                  timings against numpy, scipy, scikit-learn and bare LAPACK
 #   make fuzz                   random API calls: 20 seeds x 20000 under ASan+UBSan, then valgrind
 #   make install PREFIX=/usr/local   the binary, gprior.so under the Lua C path, the man page
@@ -15,10 +15,11 @@
 # ---- settings ---------------------------------------------------------------
 CC        ?= cc
 SANITIZER ?=
-PKGS      := lua5.4 openblas lapacke fftw3
+CORE_PKGS := openblas lapacke fftw3
+LUA_PKG   := lua5.4
 OPT       ?= -O2
-SEED      ?= 1
-OUT       ?= plots
+SEED      ?=
+OUT       ?=
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 DESTDIR   ?=
@@ -37,9 +38,14 @@ SANFLAGS  := -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recov
 endif
 
 # Expanded lazily, after the deps target has installed pkg-config and friends.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
-CMOCKA     = $(shell pkg-config --cflags --libs cmocka)
+# The layers are enforced here: the core (src/gp_*.c) and its C unit tests are
+# compiled without Lua's include path and linked without liblua; only the
+# bindings (src/l*.c) and the host (main.c, batch*.c) see Lua.
+CORE_CFLAGS = $(shell pkg-config --cflags $(CORE_PKGS))
+CORE_LIBS   = $(shell pkg-config --libs $(CORE_PKGS))
+LUA_CFLAGS  = $(shell pkg-config --cflags $(LUA_PKG))
+LUA_LIBS    = $(shell pkg-config --libs $(LUA_PKG))
+CMOCKA      = $(shell pkg-config --cflags --libs cmocka)
 CFLAGS    += -DGPRIOR_VERSION=\"$(VERSION)\" -std=c11 $(OPT) -fno-math-errno -g -fPIC $(WARNINGS) $(SANFLAGS) -MMD -MP
 LDFLAGS   += $(SANFLAGS)
 
@@ -70,7 +76,7 @@ build: $(BIN) $(MODULE) $(TESTS)
 
 plots: deps
 	@$(MAKE) --no-print-directory build
-	@./$(BIN) batch lua/chapter --seed $(SEED) --out $(OUT)
+	@./$(BIN) batch lua/chapter $(if $(SEED),--seed $(SEED)) $(if $(OUT),--out $(OUT))
 
 test: deps
 	@$(MAKE) --no-print-directory build
@@ -101,6 +107,7 @@ fuzz: deps
 	@scripts/fuzz.sh build/address,undefined/gprior $(FUZZ_SEEDS) $(FUZZ_CALLS)
 	@$(MAKE) --no-print-directory build
 	@scripts/fuzz.sh ./gprior $(FUZZ_VG_SEEDS) $(FUZZ_VG_CALLS) valgrind
+
 install: all
 	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(LUA_CDIR)" "$(DESTDIR)$(MANDIR)"
 	install -m 755 $(BIN) "$(DESTDIR)$(BINDIR)/gprior"
@@ -121,8 +128,11 @@ test-slurm: deps
 	@scripts/test-slurm.sh ./$(BIN) $(BUILD)/slurm
 
 # ---- rules ----------------------------------------------------------------------
+$(BUILD)/gp_%.o: src/gp_%.c | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(CORE_CFLAGS) -c $< -o $@
+
 $(BUILD)/%.o: src/%.c | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -I$(BUILD) -c $< -o $@
+	$(CC) $(CFLAGS) $(CORE_CFLAGS) $(LUA_CFLAGS) -I$(BUILD) -c $< -o $@
 
 $(BUILD)/lualib.inc: $(LUA_LIB) scripts/embed-lua.sh | $(BUILD)/tests
 	scripts/embed-lua.sh $(LUA_LIB) > $@
@@ -133,16 +143,17 @@ $(BUILD)/libgpcore.a: $(CORE_OBJ)
 	$(AR) rcs $@ $^
 
 $(BIN): $(HOST_OBJ) $(BIND_OBJ) $(BUILD)/libgpcore.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(HOST_LIBS) -lm -Wl,-E
+	$(CC) $(LDFLAGS) -o $@ $^ $(LUA_LIBS) $(CORE_LIBS) $(HOST_LIBS) -lm -Wl,-E
 
+# The module links no liblua: the interpreter that loads it provides Lua.
 $(MODULE): $(BIND_OBJ) $(BUILD)/libgpcore.a
-	$(CC) $(LDFLAGS) -shared -o $@ $^ $(shell pkg-config --libs openblas lapacke fftw3) -lm
+	$(CC) $(LDFLAGS) -shared -o $@ $^ $(CORE_LIBS) -lm
 
 $(BUILD)/tests/helpers.o: tests/c/helpers.c | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -c $< -o $@
+	$(CC) $(CFLAGS) $(CORE_CFLAGS) -Isrc -c $< -o $@
 
 $(BUILD)/tests/%: tests/c/%.c $(BUILD)/tests/helpers.o $(BUILD)/libgpcore.a
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(BUILD)/tests/helpers.o $(BUILD)/libgpcore.a $(CMOCKA) $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) $(CORE_CFLAGS) -Isrc -o $@ $< $(BUILD)/tests/helpers.o $(BUILD)/libgpcore.a $(CMOCKA) $(CORE_LIBS) -lm
 
 $(BUILD)/tests:
 	mkdir -p $@

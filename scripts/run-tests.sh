@@ -3,7 +3,9 @@
 # Usage: scripts/run-tests.sh BUILD_DIR GPRIOR_BINARY [LUA_MODULE]
 # cmocka suites report "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)";
 # the Lua and command-line suites end with "NAME: N passed, N failed".
-# A suite that crashes or exits non-zero without reporting counts one failure.
+# A suite that crashes or exits non-zero without reporting counts one failure;
+# a suite that is missing (a C test not built, no gprior binary) counts one
+# failure too, and a run that passed nothing at all fails.
 set -u
 build=$1
 bin=$2
@@ -24,10 +26,20 @@ count() { # $1 = suite name, $2 = exit status; reads the suite's output in $log
     failed=$((failed + f))
 }
 
-for t in "$build"/tests/test_*; do
-    [ -x "$t" ] || continue
-    name=$(basename "$t")
+missing() { # $1 = suite name, $2 = what is missing
+    echo "$1: $2 is missing; counted as 1 failed"
+    failed=$((failed + 1))
+}
+
+# The C suites expected are the sources, not whatever binaries happen to exist.
+for src in tests/c/test_*.c; do
+    name=$(basename "$src" .c)
+    t="$build/tests/$name"
     echo "== $name"
+    if [ ! -x "$t" ]; then
+        missing "$name" "$t"
+        continue
+    fi
     "$t" >"$log" 2>&1
     rc=$?
     cat "$log"
@@ -35,10 +47,14 @@ for t in "$build"/tests/test_*; do
 done
 
 echo "== lua"
-"$bin" run tests/lua/run.lua >"$log" 2>&1
-rc=$?
-cat "$log"
-count lua "$rc"
+if [ ! -x "$bin" ]; then
+    missing lua "$bin"
+else
+    "$bin" run tests/lua/run.lua >"$log" 2>&1
+    rc=$?
+    cat "$log"
+    count lua "$rc"
+fi
 
 for t in tests/cli/test_*.sh; do
     echo "== $(basename "$t")"
@@ -48,5 +64,9 @@ for t in tests/cli/test_*.sh; do
     count "$(basename "$t")" "$rc"
 done
 
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+    echo "no test ran; counted as 1 failed"
+    failed=1
+fi
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

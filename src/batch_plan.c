@@ -18,6 +18,7 @@
 
 #include "batch_util.h"
 #include "lgprior.h"
+#include "lgprior.h"
 
 #define EXIT_USAGE 2
 #define MAX_RUNS 1000000
@@ -170,7 +171,7 @@ static int add_seeds(spec *s, const char *a)
     if (dots) {
         char *lo = batch_strf("%.*s", (int)(dots - a), a);
         const char *hi = dots + 2;
-        int ok = batch_valid_seed(lo) && batch_valid_seed(hi);
+        int ok = batch_seed_ok(lo) && batch_seed_ok(hi);
         unsigned long long l = ok ? strtoull(lo, NULL, 10) : 0, h = ok ? strtoull(hi, NULL, 10) : 0;
         free(lo);
         if (!ok || l > h)
@@ -187,10 +188,10 @@ static int add_seeds(spec *s, const char *a)
     for (const char *p = a;;) {
         size_t len = strcspn(p, ",");
         char *seed = batch_strf("%.*s", (int)len, p);
-        if (!batch_valid_seed(seed)) {
+        if (!batch_seed_ok(seed)) {
             free(seed);
             return usage_error("bad --seeds (expected A..B, or a list S,S,... of integers "
-                               "0..2^64-1):", a);
+                               "0..2^63-1):", a);
         }
         BATCH_PUSH(s->seeds, s->nseeds, s->seeds_cap, seed);
         if (!p[len])
@@ -565,7 +566,7 @@ static int parse_valued(batch_plan *plan, spec *cur, const char *name, const cha
         return add_set(cur, v);
     if (strcmp(name, "--seed") == 0) {
         *seed = v;
-        return batch_valid_seed(v) ? 0 : usage_error("bad --seed (expected an integer 0..2^64-1):", v);
+        return batch_seed_ok(v) ? 0 : usage_error("bad --seed (expected an integer 0..2^63-1):", v);
     }
     if (strcmp(name, "--out") == 0) {
         plan->outdir_arg = v;
@@ -598,8 +599,8 @@ int batch_plan_parse(batch_plan *plan, int argc, char **argv, const char *self)
     memset(plan, 0, sizeof *plan);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     plan->jobs = cores > 0 ? cores : 1;
-    plan->outdir_arg = "plots";
-    const char *seed = "1";
+    plan->outdir_arg = LGP_DEFAULT_OUTDIR;
+    const char *seed = LGP_DEFAULT_SEED_TEXT;
     spec global;
     memset(&global, 0, sizeof global);
     input *inputs = batch_realloc(NULL, ((size_t)argc + 1) * sizeof *inputs);

@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "batch_util.h"
+#include "lgprior.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -111,14 +112,10 @@ long long batch_parse_count(const char *s, const char **end)
     return v;
 }
 
-int batch_valid_seed(const char *s)
+int batch_seed_ok(const char *s)
 {
-    if (*s < '0' || *s > '9')
-        return 0;
-    char *end;
-    errno = 0;
-    (void)strtoull(s, &end, 10);
-    return errno == 0 && *end == '\0';
+    unsigned long long seed;
+    return lgp_parse_seed(s, &seed);
 }
 
 int batch_parse_seconds(const char *s, unsigned *out)

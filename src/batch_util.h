@@ -41,8 +41,9 @@ long long batch_read_line(FILE *f, char **buf, size_t *cap, size_t max, int *cut
  * when s does not start with a digit. */
 long long batch_parse_count(const char *s, const char **end);
 
-/* 1 if s is a seed: a decimal integer 0..2^64-1. */
-int batch_valid_seed(const char *s);
+/* 1 if s is a seed by the program's one rule (lgp_parse_seed: a decimal
+ * integer 0..2^63-1, each seed a Lua integer). */
+int batch_seed_ok(const char *s);
 
 /* Parse a --timeout: whole seconds 1..31 days. Returns 0, or -1 if s is not one. */
 int batch_parse_seconds(const char *s, unsigned *out);

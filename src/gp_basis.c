@@ -8,6 +8,12 @@
 
 #define GP_BASIS_PI 3.14159265358979323846
 
+typedef enum gp_basis_type {
+    GP_BASIS_POLYNOMIAL,
+    GP_BASIS_BUMPS,
+    GP_BASIS_FOURIER
+} gp_basis_type;
+
 struct gp_basis {
     unsigned refs;
     gp_basis_type type;
@@ -44,30 +50,32 @@ static gp_basis *basis_new(gp_basis_type type, size_t J, size_t dim, const char 
     return b;
 }
 
-gp_basis *gp_basis_polynomial(int degree, gp_error *err)
+gp_basis *gp_basis_polynomial(long long degree, gp_error *err)
 {
     if (degree < 0 || degree > GP_BASIS_MAX_DEGREE) {
-        gp_error_set(err, GP_ERR_ARG, "polynomial basis: degree must be in 0..%d, got %d",
+        gp_error_set(err, GP_ERR_ARG, "polynomial basis: degree must be in 0..%d, got %lld",
                      GP_BASIS_MAX_DEGREE, degree);
         return NULL;
     }
     gp_basis *b = basis_new(GP_BASIS_POLYNOMIAL, (size_t)degree + 1, 1, "polynomial basis", err);
     if (b)
-        b->degree = degree;
+        b->degree = (int)degree;
     return b;
 }
 
-gp_basis *gp_basis_bumps(size_t J, double lengthscale, gp_error *err)
+gp_basis *gp_basis_bumps(long long bumps, double lengthscale, gp_error *err)
 {
-    if (J < 2) {
+    if (bumps < 2) {
         gp_error_set(err, GP_ERR_ARG,
-                     "bumps: J must be >= 2, got %zu (the centres cover [-log J, log J])", J);
+                     "bumps: J must be >= 2, got %lld (the centres cover [-log J, log J])", bumps);
         return NULL;
     }
-    if (J > GP_BASIS_MAX_SIZE) {
-        gp_error_set(err, GP_ERR_ARG, "bumps: J must be <= %u, got %zu", GP_BASIS_MAX_SIZE, J);
+    if (bumps > GP_BASIS_MAX_SIZE) {
+        gp_error_set(err, GP_ERR_ARG, "bumps: J must be <= %u, got %lld", GP_BASIS_MAX_SIZE,
+                     bumps);
         return NULL;
     }
+    size_t J = (size_t)bumps;
     if (!check_finite_positive("bumps", "lengthscale", lengthscale, err))
         return NULL;
     gp_basis *b = basis_new(GP_BASIS_BUMPS, J, 1, "bumps", err);
@@ -87,19 +95,20 @@ gp_basis *gp_basis_bumps(size_t J, double lengthscale, gp_error *err)
     return b;
 }
 
-gp_basis *gp_basis_fourier(size_t J, size_t dim, double lengthscale, double amplitude,
-                           gp_rng *rng, gp_error *err)
+gp_basis *gp_basis_fourier(long long features, long long dims, double lengthscale,
+                           double amplitude, gp_rng *rng, gp_error *err)
 {
-    if (J < 1 || J > GP_BASIS_MAX_SIZE) {
-        gp_error_set(err, GP_ERR_ARG, "fourier: J must be in 1..%u, got %zu", GP_BASIS_MAX_SIZE,
-                     J);
+    if (features < 1 || features > GP_BASIS_MAX_SIZE) {
+        gp_error_set(err, GP_ERR_ARG, "fourier: J must be %s %u, got %lld",
+                     features < 1 ? ">=" : "<=", features < 1 ? 1 : GP_BASIS_MAX_SIZE, features);
         return NULL;
     }
-    if (dim < 1 || dim > GP_BASIS_MAX_SIZE / J) {
-        gp_error_set(err, GP_ERR_ARG, "fourier: dim must be in 1..%zu (for J = %zu), got %zu",
-                     (size_t)(GP_BASIS_MAX_SIZE / J), J, dim);
+    if (dims < 1 || dims > GP_BASIS_MAX_SIZE / features) {
+        gp_error_set(err, GP_ERR_ARG, "fourier: dim must be in 1..%lld (for J = %lld), got %lld",
+                     GP_BASIS_MAX_SIZE / features, features, dims);
         return NULL;
     }
+    size_t J = (size_t)features, dim = (size_t)dims;
     if (!check_finite_positive("fourier", "lengthscale", lengthscale, err))
         return NULL;
     if (!(isfinite(amplitude) && amplitude >= 0)) {
@@ -153,16 +162,9 @@ void gp_basis_release(gp_basis *b)
     }
 }
 
-gp_basis_type gp_basis_kind(const gp_basis *b) { return b->type; }
 size_t gp_basis_size(const gp_basis *b) { return b->J; }
 size_t gp_basis_dim(const gp_basis *b) { return b->dim; }
 double gp_basis_spacing(const gp_basis *b) { return b->type == GP_BASIS_BUMPS ? b->dc : 0.0; }
-double gp_basis_lengthscale(const gp_basis *b) { return b->ls; }
-
-double gp_basis_centre(const gp_basis *b, size_t k)
-{
-    return b->type == GP_BASIS_BUMPS && k < b->J ? b->centres[k] : NAN;
-}
 
 static const char *basis_name(const gp_basis *b)
 {

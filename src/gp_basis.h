@@ -1,5 +1,5 @@
 /* gp_basis.h: feature maps phi: R^d -> R^J for weight-space models
- * f(x) = w^T phi(x) (CHAPTER.md sections 1-3).
+ * f(x) = w^T phi(x) (d2l.ai section 18.2, parts 1-3).
  *
  * A gp_basis is immutable and reference-counted (like gp_kernel). It is
  * evaluated on the rows of X (n x d) into Phi (n x J, column-major):
@@ -32,35 +32,28 @@
 
 typedef struct gp_basis gp_basis;
 
-typedef enum gp_basis_type {
-    GP_BASIS_POLYNOMIAL,
-    GP_BASIS_BUMPS,
-    GP_BASIS_FOURIER
-} gp_basis_type;
+/* Sizes (degree, J, dim) are taken as the user gave them (long long), so that
+ * a negative or huge request is reported with its real value. */
 
 /* (1, x, ..., x^degree): 0 <= degree <= GP_BASIS_MAX_DEGREE. */
-gp_basis *gp_basis_polynomial(int degree, gp_error *err);
+gp_basis *gp_basis_polynomial(long long degree, gp_error *err);
 
 /* J >= 2 Gaussian bumps of length-scale l > 0 (finite), centres as above. */
-gp_basis *gp_basis_bumps(size_t J, double lengthscale, gp_error *err);
+gp_basis *gp_basis_bumps(long long J, double lengthscale, gp_error *err);
 
 /* J >= 1 random Fourier features on d >= 1 input dimensions for the RBF kernel
  * with length-scale l > 0 and amplitude a >= 0 (finite). Draws from rng, in
  * this order: the J x d normals of omega (feature by feature, omega_k's d
  * coordinates together), then the J uniforms of b. */
-gp_basis *gp_basis_fourier(size_t J, size_t dim, double lengthscale, double amplitude,
+gp_basis *gp_basis_fourier(long long J, long long dim, double lengthscale, double amplitude,
                            gp_rng *rng, gp_error *err);
 
 gp_basis *gp_basis_retain(gp_basis *b);
 void gp_basis_release(gp_basis *b); /* NULL is fine */
 
-gp_basis_type gp_basis_kind(const gp_basis *b);
-size_t gp_basis_size(const gp_basis *b);        /* J */
-size_t gp_basis_dim(const gp_basis *b);         /* d, the input dimension */
-double gp_basis_spacing(const gp_basis *b);     /* dc = 2 log J / J (bumps); 0 otherwise */
-double gp_basis_lengthscale(const gp_basis *b); /* l (bumps, fourier); 0 for polynomial */
-/* The k-th centre c_k of a bumps basis (0-based, k < J); NaN otherwise. */
-double gp_basis_centre(const gp_basis *b, size_t k);
+size_t gp_basis_size(const gp_basis *b);    /* J */
+size_t gp_basis_dim(const gp_basis *b);     /* d, the input dimension */
+double gp_basis_spacing(const gp_basis *b); /* dc = 2 log J / J (bumps); 0 otherwise */
 
 /* Phi (n x J, preallocated) = phi(x_i) for the rows of X (n x d). Errors: X
  * empty, X has a column count other than d (the message names both), a

@@ -12,7 +12,8 @@
  * a leaf appears more than once (f + f = 2 f has kernel 4 k). A product is not
  * Gaussian (its marginals are products of Gaussians) but its moments are exact:
  *   E[a b] = m_a m_b,  E[u(x) u(x')] = E[a a'] E[b b'] with E[a a'] = C_a + m_a m_a',
- *   so Cov(u) = C_a C_b + m_a m_a' C_b + m_b m_b' C_a   (CHAPTER.md, exercise 5).
+ *   so Cov(u) = C_a C_b + m_a m_a' C_b + m_b m_b' C_a   (d2l.ai section 18.2,
+ *   exercise 5).
  * Covariances are bilinear, so expressions are expanded into "atoms" (leaves
  * and products) with coefficients; two atoms that share a leaf must be the same
  * atom, otherwise the needed higher moments are not supported and the
@@ -48,11 +49,30 @@ const gp_kernel *gp_process_kernel(const gp_process *p);
 const gp_func *gp_process_mean(const gp_process *p);
 
 /* mu[i] = E u(x_i); var[i] = Var u(x_i) (n values each); K = Cov(u(X), u(Y))
- * (n x m, preallocated; Y == NULL means Y = X). Exact, for every expression. */
+ * (n x m, preallocated; Y == NULL means Y = X). Exact, for every expression.
+ * Every process function checks its inputs the same way (points present,
+ * coordinates finite, equal dimensions) and refuses a result that overflowed
+ * (a non-finite mean or covariance) instead of returning it. */
 gp_code gp_process_mean_at(const gp_process *p, const gp_matrix *X, double *mu, gp_error *err);
 gp_code gp_process_var_at(const gp_process *p, const gp_matrix *X, double *var, gp_error *err);
 gp_code gp_process_cov(const gp_process *p, const gp_matrix *X, const gp_matrix *Y, gp_matrix *K,
                        gp_error *err);
+
+/* sd[i] = sqrt(Var u(x_i)); a variance rounding left slightly below 0 counts as 0. */
+gp_code gp_process_sd_at(const gp_process *p, const gp_matrix *X, double *sd, gp_error *err);
+
+/* The Gaussian band lower = mu - k sd, upper = mu + k sd at the rows of X
+ * (n values each), k finite >= 0. Gaussian processes only: a product process
+ * is not Gaussian, so it has no such band (an error saying so). */
+gp_code gp_process_band(const gp_process *p, const gp_matrix *X, double k, double *lower,
+                        double *upper, gp_error *err);
+
+/* density[i] = N(y_i; mu_i, var_i) = exp(-(y_i - mu_i)^2 / (2 var_i)) / sqrt(2 pi var_i),
+ * the marginal density of u(x_i) at y_i; y holds ny = n values, or ny = 1 (the
+ * same y at every point), all finite. Gaussian processes only; a point where
+ * the variance is 0 has no density (an error naming it). */
+gp_code gp_process_pdf(const gp_process *p, const gp_matrix *X, const double *y, size_t ny,
+                       double *density, gp_error *err);
 
 /* Joint draws. The leaves of ps[0..np-1] are collected (each once, in
  * depth-first order of first appearance); each leaf is drawn ns times at X

@@ -32,4 +32,9 @@ int gp_process_collect_leaves(const gp_process *p, const gp_process **list, size
 /* 1 if a and b have a leaf in common. */
 int gp_process_share_leaves(const gp_process *a, const gp_process *b);
 
+/* The one input check of every process function: X (and Y, when given) has
+ * points, finite coordinates, and the same dimension. fname names the caller. */
+gp_code gp_process_check_inputs(const char *fname, const gp_matrix *X, const gp_matrix *Y,
+                                gp_error *err);
+
 #endif

@@ -5,6 +5,7 @@
  *   Cov(u(x), u(x')) = sum_A alpha_A(x) C_A(x, x') alpha_A(x'),
  * where alpha_A sums the coefficients of the terms on atom A, and distinct atoms
  * are independent (gp_process.c refuses expressions where they are not). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,14 +28,14 @@ static gp_code nomem(gp_error *err)
     return gp_error_set(err, GP_ERR_NOMEM, "process moments: out of memory");
 }
 
-gp_code gp_process_mean_at(const gp_process *p, const gp_matrix *X, double *mu, gp_error *err)
+static gp_code mean_expr(const gp_process *p, const gp_matrix *X, double *mu, gp_error *err)
 {
     size_t n = X->rows;
     switch (p->type) {
     case PROC_LEAF:
         return gp_func_eval_rows(p->mean, X, mu, err);
     case PROC_SCALE: {
-        gp_code rc = gp_process_mean_at(p->a, X, mu, err);
+        gp_code rc = mean_expr(p->a, X, mu, err);
         for (size_t i = 0; !rc && i < n; i++)
             mu[i] *= p->c;
         return rc;
@@ -45,10 +46,10 @@ gp_code gp_process_mean_at(const gp_process *p, const gp_matrix *X, double *mu, 
     double *tmp = malloc(n * sizeof *tmp);
     if (!tmp)
         return nomem(err);
-    gp_code rc = gp_process_mean_at(p->a, X, mu, err);
+    gp_code rc = mean_expr(p->a, X, mu, err);
     if (!rc) {
         if (p->type == PROC_SUM || p->type == PROC_PRODUCT)
-            rc = gp_process_mean_at(p->b, X, tmp, err);
+            rc = mean_expr(p->b, X, tmp, err);
         else
             rc = gp_func_eval_rows(p->fn, X, tmp, err);
     }
@@ -166,13 +167,13 @@ static gp_code cov_product(const gp_process *p, const gp_matrix *X, const gp_mat
         rc = cov_expr(p->b, X, Y, &ob, err);
     double *max = means, *mbx = means + n, *may = means + 2 * n, *mby = means + 2 * n + m;
     if (!rc)
-        rc = gp_process_mean_at(p->a, X, max, err);
+        rc = mean_expr(p->a, X, max, err);
     if (!rc)
-        rc = gp_process_mean_at(p->b, X, mbx, err);
+        rc = mean_expr(p->b, X, mbx, err);
     if (!rc)
-        rc = gp_process_mean_at(p->a, Yr, may, err);
+        rc = mean_expr(p->a, Yr, may, err);
     if (!rc)
-        rc = gp_process_mean_at(p->b, Yr, mby, err);
+        rc = mean_expr(p->b, Yr, mby, err);
     for (size_t j = 0; !rc && j < (o->diag ? 1 : m); j++)
         for (size_t i = 0; i < n; i++) {
             size_t jj = o->diag ? i : j, k = o->diag ? i : j * n + i;
@@ -222,21 +223,33 @@ static gp_code cov_expr(const gp_process *p, const gp_matrix *X, const gp_matrix
     return rc;
 }
 
-static gp_code check_inputs(const gp_matrix *X, const gp_matrix *Y, gp_error *err)
+gp_code gp_process_check_inputs(const char *fname, const gp_matrix *X, const gp_matrix *Y,
+                                gp_error *err)
 {
     if (X->rows == 0 || X->cols == 0)
-        return gp_error_set(err, GP_ERR_DIM, "process: no input points (x is empty)");
+        return gp_error_set(err, GP_ERR_DIM, "%s: no input points (x is empty)", fname);
+    if (Y && (Y->rows == 0 || Y->cols == 0))
+        return gp_error_set(err, GP_ERR_DIM, "%s: no input points (x2 is empty)", fname);
     if (Y && Y->cols != X->cols)
         return gp_error_set(err, GP_ERR_DIM,
-                            "process: inputs have different dimensions (%zu and %zu)", X->cols,
+                            "%s: inputs have different dimensions (%zu and %zu)", fname, X->cols,
                             Y->cols);
-    return GP_OK;
+    gp_code rc = gp_matrix_check_finite(X, fname, "x", err);
+    return rc || !Y ? rc : gp_matrix_check_finite(Y, fname, "x2", err);
+}
+
+gp_code gp_process_mean_at(const gp_process *p, const gp_matrix *X, double *mu, gp_error *err)
+{
+    gp_code rc = gp_process_check_inputs("mean", X, NULL, err);
+    if (!rc)
+        rc = mean_expr(p, X, mu, err);
+    return rc ? rc : gp_check_result("mean", "mean", mu, X->rows, err);
 }
 
 gp_code gp_process_cov(const gp_process *p, const gp_matrix *X, const gp_matrix *Y, gp_matrix *K,
                        gp_error *err)
 {
-    gp_code rc = check_inputs(X, Y, err);
+    gp_code rc = gp_process_check_inputs("cov", X, Y, err);
     if (rc)
         return rc;
     size_t m = Y ? Y->rows : X->rows;
@@ -244,14 +257,92 @@ gp_code gp_process_cov(const gp_process *p, const gp_matrix *X, const gp_matrix 
         return gp_error_set(err, GP_ERR_DIM, "process covariance: output is %zu x %zu, need %zu x %zu",
                             K->rows, K->cols, X->rows, m);
     moments_out o = {K->data, X->rows, m, 0};
-    return cov_expr(p, X, Y, &o, err);
+    rc = cov_expr(p, X, Y, &o, err);
+    return rc ? rc : gp_check_result("cov", "covariance", K->data, X->rows * m, err);
 }
 
 gp_code gp_process_var_at(const gp_process *p, const gp_matrix *X, double *var, gp_error *err)
 {
-    gp_code rc = check_inputs(X, NULL, err);
+    gp_code rc = gp_process_check_inputs("var", X, NULL, err);
     if (rc)
         return rc;
     moments_out o = {var, X->rows, 1, 1};
-    return cov_expr(p, X, NULL, &o, err);
+    rc = cov_expr(p, X, NULL, &o, err);
+    return rc ? rc : gp_check_result("var", "variance", var, X->rows, err);
+}
+
+gp_code gp_process_sd_at(const gp_process *p, const gp_matrix *X, double *sd, gp_error *err)
+{
+    gp_code rc = gp_process_var_at(p, X, sd, err);
+    for (size_t i = 0; !rc && i < X->rows; i++)
+        sd[i] = sqrt(sd[i] > 0 ? sd[i] : 0.0);
+    return rc;
+}
+
+/* An error unless p is Gaussian: a product has no Gaussian band or density. */
+static gp_code check_gaussian(const gp_process *p, const char *fname, const char *what,
+                              gp_error *err)
+{
+    if (gp_process_is_gaussian(p))
+        return GP_OK;
+    return gp_error_set(err, GP_ERR_ARG,
+                        "%s: this process is a product of independent processes, which is not "
+                        "Gaussian (its values are products of Gaussians, heavy-tailed), so it has "
+                        "no Gaussian %s; its mean, var, sd and cov are exact",
+                        fname, what);
+}
+
+gp_code gp_process_band(const gp_process *p, const gp_matrix *X, double k, double *lower,
+                        double *upper, gp_error *err)
+{
+    if (!(isfinite(k) && k >= 0))
+        return gp_error_set(err, GP_ERR_ARG, "band: the width k must be finite and >= 0, got %g",
+                            k);
+    gp_code rc = check_gaussian(p, "band", "band", err);
+    if (!rc)
+        rc = gp_process_sd_at(p, X, upper, err);
+    if (!rc)
+        rc = gp_process_mean_at(p, X, lower, err);
+    for (size_t i = 0; !rc && i < X->rows; i++) {
+        double s = k * upper[i];
+        upper[i] = lower[i] + s;
+        lower[i] -= s;
+    }
+    if (!rc)
+        rc = gp_check_result("band", "upper end", upper, X->rows, err);
+    return rc ? rc : gp_check_result("band", "lower end", lower, X->rows, err);
+}
+
+gp_code gp_process_pdf(const gp_process *p, const gp_matrix *X, const double *y, size_t ny,
+                       double *density, gp_error *err)
+{
+    const double inv_sqrt_2pi = 0.39894228040143267794;
+    size_t n = X->rows;
+    if (ny != 1 && ny != n)
+        return gp_error_set(err, GP_ERR_DIM, "pdf: y has %zu values for %zu points", ny, n);
+    for (size_t i = 0; i < ny; i++)
+        if (!isfinite(y[i]))
+            return gp_error_set(err, GP_ERR_ARG, "pdf: y[%zu] is %g (values must be finite)",
+                                i + 1, y[i]);
+    gp_code rc = check_gaussian(p, "pdf", "density", err);
+    double *var = rc ? NULL : malloc(n * sizeof *var);
+    if (!rc && !var)
+        rc = gp_error_set(err, GP_ERR_NOMEM, "pdf: out of memory");
+    if (!rc)
+        rc = gp_process_var_at(p, X, var, err);
+    if (!rc)
+        rc = gp_process_mean_at(p, X, density, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (!(var[i] > 0)) {
+            rc = gp_error_set(err, GP_ERR_ARG,
+                              "pdf: the variance at point %zu is 0: the value there is certain, "
+                              "so it has no density",
+                              i + 1);
+        } else {
+            double sd = sqrt(var[i]), z = (y[ny == 1 ? 0 : i] - density[i]) / sd;
+            density[i] = inv_sqrt_2pi / sd * exp(-0.5 * z * z);
+        }
+    }
+    free(var);
+    return rc ? rc : gp_check_result("pdf", "density", density, n, err);
 }

@@ -90,8 +90,9 @@ gp_code gp_process_sample_joint(gp_process *const *ps, size_t np, const gp_matri
                                 gp_factor *infos, size_t max_infos, size_t *nleaves,
                                 gp_error *err)
 {
-    if (X->rows == 0 || X->cols == 0)
-        return gp_error_set(err, GP_ERR_DIM, "sample: no input points (x is empty)");
+    gp_code rc = gp_process_check_inputs("sample", X, NULL, err);
+    if (rc)
+        return rc;
     size_t ns = np ? outs[0]->cols : 0;
     for (size_t i = 0; i < np; i++)
         if (outs[i]->rows != X->rows || outs[i]->cols != ns)
@@ -104,7 +105,6 @@ gp_code gp_process_sample_joint(gp_process *const *ps, size_t np, const gp_matri
             return gp_error_set(err, GP_ERR_ARG, "sample: more than %d independent processes",
                                 MAX_LEAVES);
     gp_matrix *draws[MAX_LEAVES] = {NULL};
-    gp_code rc = GP_OK;
     for (size_t l = 0; !rc && l < nl; l++) {
         draws[l] = gp_matrix_alloc(X->rows, ns);
         if (!draws[l])
@@ -113,8 +113,12 @@ gp_code gp_process_sample_joint(gp_process *const *ps, size_t np, const gp_matri
             rc = sample_leaf(leaves[l], X, jitter_rel, rng, draws[l],
                              infos && l < max_infos ? &infos[l] : NULL, err);
     }
-    for (size_t i = 0; !rc && i < np; i++)
+    for (size_t i = 0; !rc && i < np; i++) {
         rc = evaluate(ps[i], X, leaves, draws, outs[i], err);
+        if (!rc)
+            rc = gp_check_result("sample", "draw", outs[i]->data,
+                                         outs[i]->rows * outs[i]->cols, err);
+    }
     for (size_t l = 0; l < nl; l++)
         gp_matrix_free(draws[l]);
     if (nleaves)

@@ -83,10 +83,21 @@ static gp_code check_blas_size(const char *name, size_t a, size_t b, gp_error *e
     return GP_OK;
 }
 
+/* 1 if v is finite and >= 0 (or > 0 when positive), else 0 with err naming
+ * what of name and the value. */
+static int check_param(const char *name, const char *what, double v, int positive,
+                       gp_error *err)
+{
+    if (isfinite(v) && (positive ? v > 0 : v >= 0))
+        return 1;
+    gp_error_set(err, GP_ERR_ARG, "%s: %s must be finite and %s 0, got %g", name, what,
+                 positive ? ">" : ">=", v);
+    return 0;
+}
+
 /* ---- weight-space models ------------------------------------------------------- */
 
 struct gp_weights {
-    unsigned refs;
     gp_basis *basis;
     size_t J;
     double *u;     /* J values */
@@ -109,11 +120,8 @@ gp_weights *gp_weights_new(gp_basis *basis, const double *u, const gp_matrix *S,
                              u[k]);
                 return NULL;
             }
-    if (!S && !(isfinite(s) && s >= 0)) {
-        gp_error_set(err, GP_ERR_ARG, "weights: cov (a multiple of I) must be finite and >= 0, "
-                                      "got %g", s);
+    if (!S && !check_param("weights", "cov (a multiple of I)", s, 0, err))
         return NULL;
-    }
     gp_weights *m = calloc(1, sizeof *m);
     if (m)
         m->u = calloc(J, sizeof *m->u);
@@ -122,7 +130,6 @@ gp_weights *gp_weights_new(gp_basis *basis, const double *u, const gp_matrix *S,
         gp_error_set(err, GP_ERR_NOMEM, "weights: out of memory (J = %zu)", J);
         return NULL;
     }
-    m->refs = 1;
     m->J = J;
     m->s = S ? 0.0 : s;
     if (u)
@@ -136,11 +143,14 @@ gp_weights *gp_weights_new(gp_basis *basis, const double *u, const gp_matrix *S,
     return m;
 }
 
-gp_weights *gp_weights_bumps(size_t J, double lengthscale, double sigma, gp_error *err)
+gp_weights *gp_weights_bumps(long long J, double lengthscale, double sigma, gp_error *err)
 {
-    if (!(isfinite(sigma) && sigma >= 0)) {
-        gp_error_set(err, GP_ERR_ARG, "bumps_model: sigma must be finite and >= 0, got %g",
-                     sigma);
+    if (!check_param("bumps_model", "sigma", sigma, 0, err))
+        return NULL;
+    if (J < 2) { /* in the model's name; gp_basis_bumps checks the rest */
+        gp_error_set(err, GP_ERR_ARG,
+                     "bumps_model: J must be >= 2, got %lld (the centres cover [-log J, log J])",
+                     J);
         return NULL;
     }
     gp_basis *b = gp_basis_bumps(J, lengthscale, err);
@@ -151,23 +161,19 @@ gp_weights *gp_weights_bumps(size_t J, double lengthscale, double sigma, gp_erro
     return m;
 }
 
-double gp_bumps_limit(double x, double y, double lengthscale, double sigma)
+gp_kernel *gp_bumps_limit(double lengthscale, double sigma, gp_error *err)
 {
-    double r = x - y;
-    return sqrt(GP_WEIGHTS_PI) * lengthscale * sigma * sigma *
-           exp(-r * r / (4.0 * lengthscale * lengthscale));
-}
-
-gp_weights *gp_weights_retain(gp_weights *m)
-{
-    if (m)
-        m->refs++;
-    return m;
+    if (!check_param("bumps_limit", "lengthscale", lengthscale, 1, err) ||
+        !check_param("bumps_limit", "sigma", sigma, 0, err))
+        return NULL;
+    double amplitude = sqrt(sqrt(GP_WEIGHTS_PI) * lengthscale) * sigma;
+    double ls = sqrt(2.0) * lengthscale;
+    return gp_kernel_rbf(amplitude, &ls, 1, err);
 }
 
 void gp_weights_release(gp_weights *m)
 {
-    if (m && --m->refs == 0) {
+    if (m) {
         checked_cov_free(&m->cov);
         gp_basis_release(m->basis);
         free(m->u);
@@ -177,18 +183,7 @@ void gp_weights_release(gp_weights *m)
 
 const gp_basis *gp_weights_basis(const gp_weights *m) { return m->basis; }
 size_t gp_weights_size(const gp_weights *m) { return m->J; }
-const double *gp_weights_mean_vector(const gp_weights *m) { return m->u; }
-size_t gp_weights_rank(const gp_weights *m)
-{
-    return m->cov.S ? m->cov.F.rank : (m->s > 0 ? m->J : 0);
-}
 
-const gp_matrix *gp_weights_cov_matrix(const gp_weights *m, double *s)
-{
-    if (s)
-        *s = m->s;
-    return m->cov.S;
-}
 
 /* *Phi = phi(X), a new n x J matrix (NULL on error). */
 static gp_code features(const gp_weights *m, const gp_matrix *X, gp_matrix **Phi, gp_error *err)
@@ -221,7 +216,7 @@ gp_code gp_weights_mean(const gp_weights *m, const gp_matrix *X, double *mu, gp_
     cblas_dgemv(CblasColMajor, CblasNoTrans, (int)Phi->rows, (int)m->J, 1.0, Phi->data,
                 (int)Phi->rows, m->u, 1, 0.0, mu, 1);
     gp_matrix_free(Phi);
-    return GP_OK;
+    return gp_check_result("weights", "mean", mu, X->rows, err);
 }
 
 /* T = Phi S (n x J): dsymm for a dense S, s Phi for s I. */
@@ -259,7 +254,15 @@ gp_code gp_weights_var(const gp_weights *m, const gp_matrix *X, double *var, gp_
             var[i] = 0.0;
     free(T);
     gp_matrix_free(Phi);
-    return GP_OK;
+    return gp_check_result("weights", "variance", var, n, err);
+}
+
+gp_code gp_weights_sd(const gp_weights *m, const gp_matrix *X, double *sd, gp_error *err)
+{
+    gp_code rc = gp_weights_var(m, X, sd, err);
+    for (size_t i = 0; !rc && i < X->rows; i++)
+        sd[i] = sqrt(sd[i]);
+    return rc;
 }
 
 gp_code gp_weights_cov(const gp_weights *m, const gp_matrix *X, const gp_matrix *Y, gp_matrix *K,
@@ -289,7 +292,7 @@ gp_code gp_weights_cov(const gp_weights *m, const gp_matrix *X, const gp_matrix 
     free(T);
     gp_matrix_free(PY);
     gp_matrix_free(PX);
-    return rc;
+    return rc ? rc : gp_check_result("weights", "covariance", K->data, n * nm, err);
 }
 
 gp_code gp_weights_sample(const gp_weights *m, const gp_matrix *X, gp_rng *rng, gp_matrix *F,
@@ -332,7 +335,7 @@ gp_code gp_weights_sample(const gp_weights *m, const gp_matrix *X, gp_rng *rng, 
                     Phi->data, (int)X->rows, Wm->data, (int)J, 0.0, F->data, (int)X->rows);
     gp_matrix_free(own);
     gp_matrix_free(Phi);
-    return rc;
+    return rc ? rc : gp_check_result("weights", "draw", F->data, F->rows * ns, err);
 }
 
 size_t gp_weights_describe(const gp_weights *m, char *buf, size_t cap)
@@ -362,30 +365,22 @@ size_t gp_weights_describe(const gp_weights *m, char *buf, size_t cap)
 /* ---- the random erf network ---------------------------------------------------- */
 
 struct gp_erfnet {
-    unsigned refs;
     size_t J, dim;         /* dim = d + 1 */
     double variance, offset;
     checked_cov Sigma;
 };
 
-gp_erfnet *gp_erfnet_new(size_t J, const gp_matrix *Sigma, double variance, double offset,
+gp_erfnet *gp_erfnet_new(long long J, const gp_matrix *Sigma, double variance, double offset,
                          gp_error *err)
 {
     if (J < 1 || J > GP_BASIS_MAX_SIZE) {
-        gp_error_set(err, GP_ERR_ARG, "erf_network: J must be in 1..%u, got %zu",
-                     GP_BASIS_MAX_SIZE, J);
+        gp_error_set(err, GP_ERR_ARG, "erf_network: J must be %s %u, got %lld",
+                     J < 1 ? ">=" : "<=", J < 1 ? 1 : GP_BASIS_MAX_SIZE, J);
         return NULL;
     }
-    if (!(isfinite(variance) && variance >= 0)) {
-        gp_error_set(err, GP_ERR_ARG, "erf_network: variance must be finite and >= 0, got %g",
-                     variance);
+    if (!check_param("erf_network", "variance", variance, 0, err) ||
+        !check_param("erf_network", "offset", offset, 0, err))
         return NULL;
-    }
-    if (!(isfinite(offset) && offset >= 0)) {
-        gp_error_set(err, GP_ERR_ARG, "erf_network: offset must be finite and >= 0, got %g",
-                     offset);
-        return NULL;
-    }
     if (!Sigma || Sigma->rows < 2 || Sigma->rows > 4096) {
         gp_error_set(err, GP_ERR_DIM,
                      "erf_network: Sigma must be (d+1) x (d+1) with 1 <= d <= 4095 (bias and "
@@ -402,24 +397,16 @@ gp_erfnet *gp_erfnet_new(size_t J, const gp_matrix *Sigma, double variance, doub
         free(net);
         return NULL;
     }
-    net->refs = 1;
-    net->J = J;
+    net->J = (size_t)J;
     net->dim = Sigma->rows;
     net->variance = variance;
     net->offset = offset;
     return net;
 }
 
-gp_erfnet *gp_erfnet_retain(gp_erfnet *net)
-{
-    if (net)
-        net->refs++;
-    return net;
-}
-
 void gp_erfnet_release(gp_erfnet *net)
 {
-    if (net && --net->refs == 0) {
+    if (net) {
         checked_cov_free(&net->Sigma);
         free(net);
     }

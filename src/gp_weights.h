@@ -1,6 +1,6 @@
 /* gp_weights.h: weight-space models f(x) = w^T phi(x), w ~ N(u, S)
- * (CHAPTER.md sections 1-3), and the random one-hidden-layer erf network
- * (section 4).
+ * (d2l.ai section 18.2, parts 1-3), and the random one-hidden-layer erf
+ * network (part 4).
  *
  * Weight-space model. For inputs X (n x d) with features Phi = phi(X) (n x J):
  *   mean      mu = Phi u                      (m(x) = u^T phi(x))
@@ -15,8 +15,9 @@
  * spacing dc = 2 log J / J, and w ~ N(0, sigma^2 dc I). Its kernel
  * sigma^2 dc sum_k phi_k(x) phi_k(x') is a midpoint rule for
  * sigma^2 int phi_c(x) phi_c(x') dc, so as J -> inf it tends to
- *   gp_bumps_limit(x, x') = sqrt(pi) l sigma^2 exp(-(x - x')^2 / (4 l^2)),
- * an RBF kernel with amplitude^2 = sqrt(pi) l sigma^2 and length-scale sqrt(2) l.
+ *   k(x, x') = sqrt(pi) l sigma^2 exp(-(x - x')^2 / (4 l^2)),
+ * an RBF kernel with amplitude^2 = sqrt(pi) l sigma^2 and length-scale sqrt(2) l
+ * (gp_bumps_limit).
  *
  * Erf network: f(x) = b + sum_{i=1..J} v_i erf(u_i0 + sum_j u_ij x_j) with
  * b ~ N(0, offset), v_i ~ N(0, variance / J), u_i ~ N(0, Sigma) ((d+1) x (d+1),
@@ -49,27 +50,29 @@ gp_weights *gp_weights_new(gp_basis *basis, const double *u, const gp_matrix *S,
                            gp_error *err);
 
 /* The chapter's model: gp_basis_bumps(J, l) with w ~ N(0, sigma^2 dc I);
- * sigma finite >= 0. */
-gp_weights *gp_weights_bumps(size_t J, double lengthscale, double sigma, gp_error *err);
+ * J >= 2 (as given, see gp_basis.h), sigma finite >= 0. */
+gp_weights *gp_weights_bumps(long long J, double lengthscale, double sigma, gp_error *err);
 
-/* sqrt(pi) l sigma^2 exp(-(x - y)^2 / (4 l^2)): the J -> inf limit of the
- * bumps model's kernel (no checks; NaN in, NaN out). */
-double gp_bumps_limit(double x, double y, double lengthscale, double sigma);
+/* The J -> inf limit of the bumps model's kernel, as a new kernel:
+ * sqrt(pi) l sigma^2 exp(-(x - y)^2 / (4 l^2)) = rbf with amplitude
+ * a = (sqrt(pi) l)^(1/2) sigma and length-scale sqrt(2) l. Errors: l not
+ * finite and > 0, sigma not finite and >= 0. */
+gp_kernel *gp_bumps_limit(double lengthscale, double sigma, gp_error *err);
 
-gp_weights *gp_weights_retain(gp_weights *m);
-void gp_weights_release(gp_weights *m); /* NULL is fine */
+void gp_weights_release(gp_weights *m); /* frees m; NULL is fine */
 
 const gp_basis *gp_weights_basis(const gp_weights *m);
-size_t gp_weights_size(const gp_weights *m);         /* J */
-const double *gp_weights_mean_vector(const gp_weights *m); /* u (J values) */
-/* The dense S, or NULL when S = s I (then *s receives s; s may be NULL). */
-const gp_matrix *gp_weights_cov_matrix(const gp_weights *m, double *s);
-size_t gp_weights_rank(const gp_weights *m); /* numerical rank of S */
+size_t gp_weights_size(const gp_weights *m); /* J */
+
+/* Every result below is checked: one that overflowed (features or weights so
+ * large that a product is beyond the largest double) is an error. */
 
 /* mu[i] = u^T phi(x_i) (n values). */
 gp_code gp_weights_mean(const gp_weights *m, const gp_matrix *X, double *mu, gp_error *err);
 /* var[i] = phi(x_i)^T S phi(x_i) (n values). */
 gp_code gp_weights_var(const gp_weights *m, const gp_matrix *X, double *var, gp_error *err);
+/* sd[i] = sqrt(var[i]) (n values). */
+gp_code gp_weights_sd(const gp_weights *m, const gp_matrix *X, double *sd, gp_error *err);
 /* K (n x m, preallocated) = Phi_X S Phi_Y^T, with BLAS (dsymm + dgemm, or one
  * dgemm/dsyrk for s I). Y == NULL means Y = X; K is then exactly symmetric
  * (the lower triangle is mirrored). */
@@ -88,12 +91,11 @@ size_t gp_weights_describe(const gp_weights *m, char *buf, size_t cap);
 
 typedef struct gp_erfnet gp_erfnet;
 
-/* J >= 1 hidden units; Sigma (d+1) x (d+1), d >= 1, symmetric PSD (copied);
- * variance = sv^2 >= 0, offset = sb^2 >= 0, finite. */
-gp_erfnet *gp_erfnet_new(size_t J, const gp_matrix *Sigma, double variance, double offset,
+/* J >= 1 hidden units (as given); Sigma (d+1) x (d+1), d >= 1, symmetric PSD
+ * (copied); variance = sv^2 >= 0, offset = sb^2 >= 0, finite. */
+gp_erfnet *gp_erfnet_new(long long J, const gp_matrix *Sigma, double variance, double offset,
                          gp_error *err);
-gp_erfnet *gp_erfnet_retain(gp_erfnet *net);
-void gp_erfnet_release(gp_erfnet *net); /* NULL is fine */
+void gp_erfnet_release(gp_erfnet *net); /* frees net; NULL is fine */
 
 size_t gp_erfnet_size(const gp_erfnet *net); /* J */
 size_t gp_erfnet_dim(const gp_erfnet *net);  /* d (Sigma is (d+1) x (d+1)) */

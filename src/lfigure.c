@@ -1,18 +1,4 @@
-/* lfigure.c: the Lua figure type, a thin layer over gp_plot.h.
- *
- *   local fig = gp.figure{title=, xlabel=, ylabel=, size={w, h}, layout={rows, cols},
- *                         xrange={a, b}, yrange={a, b}, logx=, logy=, legend=, enhanced=}
- *   fig:lines(x, Y [, {title=, color=, width=, dash=, alpha=}])  m curves (Y is n x m)
- *   fig:line(x, y [, opts])            one curve, default thick black (a mean)
- *   fig:band(x, mean, sd [, k=2] [, {title=, color=, alpha=}])   mean -+ k sd, shaded
- *   fig:fill(x, lower, upper [, opts])  the area between two curves
- *   fig:points(x, y [, {title=, color=, size=, alpha=}])
- *   fig:heatmap(Z [, {x=, y=, title=, palette=}])
- *   fig:histogram(v [, {bins=30, density=true, title=, color=, alpha=}])
- *   fig:panel{title=, xlabel=, ylabel=, xrange=, yrange=, logx=, logy=, legend=}
- *   fig:save(name)                     image + .gp under the --out folder
- *   fig:preview([w, h])                the figure as text (gnuplot dumb terminal)
- * Every method but preview returns the figure, so calls chain. */
+/* lfigure.c: the Lua figure type, a thin layer over gp_plot.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,18 +6,11 @@
 #include "gp_plot.h"
 #include "lgprior.h"
 
-#define LGP_FIGURE "gprior.figure"
-
-typedef struct lfigure {
-    gp_figure *fig; /* NULL until built: __gc tolerates it */
-} lfigure;
+static const lgp_type figure_type;
 
 static gp_figure *check_figure(lua_State *L)
 {
-    lfigure *u = luaL_checkudata(L, 1, LGP_FIGURE);
-    if (!u->fig)
-        luaL_argerror(L, 1, "figure was not built");
-    return u->fig;
+    return lgp_checkbox(L, 1, &figure_type);
 }
 
 /* Return self; raise err if rc says so (no malloc'ed memory is held here). */
@@ -45,62 +24,8 @@ static int done(lua_State *L, gp_code rc, const gp_error *err)
 
 /* ---- options ------------------------------------------------------------- */
 
-/* A string option; embedded zero bytes are an error (C would cut the string). */
-static const char *opt_text(lua_State *L, int idx, const char *fn, const char *key)
-{
-    if (lua_isnoneornil(L, idx))
-        return NULL;
-    lua_getfield(L, idx, key);
-    size_t len = 0;
-    const char *s = NULL;
-    if (lua_type(L, -1) == LUA_TSTRING) {
-        s = lua_tolstring(L, -1, &len); /* kept alive by the options table */
-        if (strlen(s) != len)
-            luaL_error(L, "%s: option '%s' contains a zero byte", fn, key);
-    } else if (!lua_isnil(L, -1)) {
-        luaL_error(L, "%s: bad option '%s' (string expected, got %s)", fn, key,
-                   luaL_typename(L, -1));
-    }
-    lua_pop(L, 1);
-    return s;
-}
-
-/* -1 when absent, else 0 / 1 from a boolean. */
-static int opt_flag(lua_State *L, int idx, const char *fn, const char *key)
-{
-    if (lua_isnoneornil(L, idx))
-        return -1;
-    int t = lua_getfield(L, idx, key), v = -1;
-    if (t == LUA_TBOOLEAN)
-        v = lua_toboolean(L, -1);
-    else if (t != LUA_TNIL)
-        luaL_error(L, "%s: bad option '%s' (boolean expected, got %s)", fn, key,
-                   luaL_typename(L, -1));
-    lua_pop(L, 1);
-    return v;
-}
-
-/* A pair {a, b} of numbers; 0 when absent. */
-static int opt_pair(lua_State *L, int idx, const char *fn, const char *key, double out[2])
-{
-    if (lua_isnoneornil(L, idx) || lua_getfield(L, idx, key) == LUA_TNIL) {
-        if (!lua_isnoneornil(L, idx))
-            lua_pop(L, 1);
-        return 0;
-    }
-    int ok = lua_istable(L, -1) && luaL_len(L, -1) == 2;
-    for (int i = 0; ok && i < 2; i++) {
-        ok = lua_geti(L, -1, i + 1) == LUA_TNUMBER;
-        out[i] = lua_tonumber(L, -1);
-        lua_pop(L, 1);
-    }
-    if (!ok)
-        luaL_error(L, "%s: bad option '%s' (a table of two numbers {a, b} expected)", fn, key);
-    lua_pop(L, 1);
-    return 1;
-}
-
-static gp_legend opt_legend(lua_State *L, int idx, const char *fn)
+/* legend: a name, or a boolean (true: automatic, false: off). */
+static gp_legend opt_legend(const lgp_options *o)
 {
     static const char *const names[] = {"auto", "off", "top left", "top right", "bottom left",
                                         "bottom right", "outside", "left", "right", NULL};
@@ -109,86 +34,48 @@ static gp_legend opt_legend(lua_State *L, int idx, const char *fn)
                                        GP_LEGEND_BOTTOM_LEFT,  GP_LEGEND_BOTTOM_RIGHT,
                                        GP_LEGEND_OUTSIDE,      GP_LEGEND_TOP_LEFT,
                                        GP_LEGEND_TOP_RIGHT};
-    if (lua_isnoneornil(L, idx))
+    int t = lgp_opt_type(o, "legend");
+    if (t == LUA_TNIL)
         return GP_LEGEND_INHERIT;
-    int t = lua_getfield(L, idx, "legend");
-    gp_legend v = GP_LEGEND_INHERIT;
-    if (t == LUA_TBOOLEAN) {
-        v = lua_toboolean(L, -1) ? GP_LEGEND_AUTO : GP_LEGEND_OFF;
-    } else if (t == LUA_TSTRING) {
-        const char *s = lua_tostring(L, -1);
-        int i = 0;
-        while (names[i] && strcmp(names[i], s) != 0)
-            i++;
-        if (!names[i])
-            luaL_error(L, "%s: unknown legend '%s' (use 'top left', 'top right', 'bottom left', "
-                       "'bottom right', 'outside', 'auto', or false to hide it)", fn, s);
-        v = values[i];
-    } else if (t != LUA_TNIL) {
-        luaL_error(L, "%s: bad option 'legend' (string or boolean expected, got %s)", fn,
-                   luaL_typename(L, -1));
-    }
-    lua_pop(L, 1);
-    return v;
+    if (t == LUA_TBOOLEAN)
+        return lgp_opt_boolean(o, "legend", 1) ? GP_LEGEND_AUTO : GP_LEGEND_OFF;
+    return values[lgp_opt_choice(o, "legend", 0, names)];
 }
 
-/* Panel options at idx (figure defaults or a :panel). */
-static void opt_panel(lua_State *L, int idx, const char *fn, gp_panel_opts *o, int with_title)
+/* Panel options (figure defaults or a :panel). */
+static void opt_panel(const lgp_options *o, gp_panel_opts *p, int with_title)
 {
     double r[2];
-    gp_panel_opts_init(o);
+    gp_panel_opts_init(p);
     if (with_title)
-        o->title = opt_text(L, idx, fn, "title");
-    o->xlabel = opt_text(L, idx, fn, "xlabel");
-    o->ylabel = opt_text(L, idx, fn, "ylabel");
-    if (opt_pair(L, idx, fn, "xrange", r))
-        o->xmin = r[0], o->xmax = r[1];
-    if (opt_pair(L, idx, fn, "yrange", r))
-        o->ymin = r[0], o->ymax = r[1];
-    o->logx = opt_flag(L, idx, fn, "logx");
-    o->logy = opt_flag(L, idx, fn, "logy");
-    o->legend = opt_legend(L, idx, fn);
+        p->title = lgp_opt_string(o, "title", NULL);
+    p->xlabel = lgp_opt_string(o, "xlabel", NULL);
+    p->ylabel = lgp_opt_string(o, "ylabel", NULL);
+    if (lgp_opt_numbers(o, "xrange", r, 2, 2))
+        p->xmin = r[0], p->xmax = r[1];
+    if (lgp_opt_numbers(o, "yrange", r, 2, 2))
+        p->ymin = r[0], p->ymax = r[1];
+    p->logx = lgp_opt_boolean(o, "logx", -1);
+    p->logy = lgp_opt_boolean(o, "logy", -1);
+    p->legend = opt_legend(o);
 }
 
-/* Layer style at idx; width_key is "width" (lines) or "size" (points). */
-static void opt_style(lua_State *L, int idx, const char *fn, gp_style *s, const char *width_key)
+/* Layer style; width_key is "width" (lines), "size" (points) or NULL (areas).
+ * dash is a name or its number 0..4 (checked by the core with the value given). */
+static void opt_style(const lgp_options *o, gp_style *s, const char *width_key)
 {
     static const char *const dashes[] = {"solid", "dashed", "dotted", "dashdot", "dashdotdot",
                                          NULL};
     gp_style_init(s);
-    if (lua_isnoneornil(L, idx))
-        return;
-    s->title = opt_text(L, idx, fn, "title");
-    s->color = opt_text(L, idx, fn, "color");
+    s->title = lgp_opt_string(o, "title", NULL);
+    s->color = lgp_opt_string(o, "color", NULL);
     if (width_key)
-        s->width = lgp_optnumber(L, idx, width_key, 0);
-    s->alpha = lgp_optnumber(L, idx, "alpha", s->alpha);
-    int t = lua_getfield(L, idx, "dash");
-    if (t == LUA_TSTRING) {
-        const char *d = lua_tostring(L, -1);
-        int i = 0;
-        while (dashes[i] && strcmp(dashes[i], d) != 0)
-            i++;
-        if (!dashes[i])
-            luaL_error(L, "%s: unknown dash '%s' (use solid, dashed, dotted, dashdot, "
-                       "dashdotdot, or 0..4)", fn, d);
-        s->dash = i;
-    } else if (t == LUA_TNUMBER) {
-        lua_Integer d = lua_tointeger(L, -1);
-        s->dash = d < 0 || d > 4 ? -1 : (int)d; /* the core reports the range */
-    } else if (t != LUA_TNIL) {
-        luaL_error(L, "%s: bad option 'dash' (string or number expected, got %s)", fn,
-                   luaL_typename(L, -1));
-    }
-    lua_pop(L, 1);
-}
-
-/* Check the options table at idx (nil allowed) against known keys. */
-static void check_opts(lua_State *L, int idx, const char *fn, const char *const known[])
-{
-    if (!lua_isnoneornil(L, idx))
-        luaL_checktype(L, idx, LUA_TTABLE);
-    lgp_checkoptions(L, idx, fn, known);
+        s->width = lgp_opt_number(o, width_key, 0);
+    s->alpha = lgp_opt_number(o, "alpha", s->alpha);
+    if (lgp_opt_type(o, "dash") == LUA_TNUMBER)
+        s->dash = lgp_opt_int(o, "dash", 0);
+    else
+        s->dash = lgp_opt_choice(o, "dash", s->dash, dashes);
 }
 
 /* ---- constructor and layers ------------------------------------------------- */
@@ -197,33 +84,21 @@ static int l_figure(lua_State *L)
 {
     static const char *const known[] = {"title", "xlabel", "ylabel", "size", "layout", "xrange",
                                         "yrange", "logx", "logy", "legend", "enhanced", NULL};
-    check_opts(L, 1, "figure", known);
-    gp_figure_opts o;
-    gp_figure_opts_init(&o);
-    double pair[2];
-    o.title = opt_text(L, 1, "figure", "title");
-    opt_panel(L, 1, "figure", &o.panel, 0);
-    if (opt_pair(L, 1, "figure", "size", pair)) {
-        luaL_argcheck(L, pair[0] >= 1 && pair[0] <= 20000 && pair[1] >= 1 && pair[1] <= 20000, 1,
-                      "size must be {width, height} in pixels, 1..20000");
-        o.width = (int)pair[0], o.height = (int)pair[1];
-    }
-    if (opt_pair(L, 1, "figure", "layout", pair)) {
-        luaL_argcheck(L, pair[0] >= 1 && pair[0] <= 100 && pair[1] >= 1 && pair[1] <= 100, 1,
-                      "layout must be {rows, cols} with 1..100 each");
-        o.rows = (int)pair[0], o.cols = (int)pair[1];
-    }
-    o.enhanced = opt_flag(L, 1, "figure", "enhanced") == 1;
-
-    lfigure *u = lua_newuserdatauv(L, sizeof *u, 0);
-    u->fig = NULL;
-    luaL_setmetatable(L, LGP_FIGURE);
+    lgp_options o;
+    lgp_options_open(&o, L, 1, "figure", known);
+    gp_figure_opts fo;
+    gp_figure_opts_init(&fo);
+    int pair[2];
+    fo.title = lgp_opt_string(&o, "title", NULL);
+    opt_panel(&o, &fo.panel, 0);
+    if (lgp_opt_ints(&o, "size", pair, 2, 2))
+        fo.width = pair[0], fo.height = pair[1];
+    if (lgp_opt_ints(&o, "layout", pair, 2, 2))
+        fo.rows = pair[0], fo.cols = pair[1];
+    fo.enhanced = lgp_opt_boolean(&o, "enhanced", 0);
     gp_error err;
-    gp_error_clear(&err);
-    u->fig = gp_figure_new(&o, &err);
-    if (!u->fig)
-        return lgp_raise(L, &err);
-    return 1;
+    void **box = lgp_newbox(L, &figure_type);
+    return lgp_fillbox(L, box, gp_figure_new(&fo, &err), &err);
 }
 
 static const char *const style_keys[] = {"title", "color", "width", "dash", "alpha", NULL};
@@ -232,9 +107,10 @@ static int curves(lua_State *L, const char *fn, int one)
 {
     gp_figure *fig = check_figure(L);
     gp_matrix *x = lgp_checkmatrix(L, 2), *y = lgp_checkmatrix(L, 3);
-    check_opts(L, 4, fn, style_keys);
+    lgp_options o;
+    lgp_options_open(&o, L, 4, fn, style_keys);
     gp_style s;
-    opt_style(L, 4, fn, &s, "width");
+    opt_style(&o, &s, "width");
     gp_error err;
     gp_code rc = one ? gp_figure_line(fig, x, y, &s, &err) : gp_figure_lines(fig, x, y, &s, &err);
     return done(L, rc, &err);
@@ -257,9 +133,10 @@ static int l_band(lua_State *L)
         opts = 5;
     else
         k = luaL_optnumber(L, 5, 2);
-    check_opts(L, opts, "band", area_keys);
+    lgp_options o;
+    lgp_options_open(&o, L, opts, "band", area_keys);
     gp_style s;
-    opt_style(L, opts, "band", &s, NULL);
+    opt_style(&o, &s, NULL);
     gp_error err;
     return done(L, gp_figure_band_sd(fig, x, mean, sd, k, &s, &err), &err);
 }
@@ -268,9 +145,10 @@ static int l_fill(lua_State *L)
 {
     gp_figure *fig = check_figure(L);
     gp_matrix *x = lgp_checkmatrix(L, 2), *lo = lgp_checkmatrix(L, 3), *hi = lgp_checkmatrix(L, 4);
-    check_opts(L, 5, "fill", area_keys);
+    lgp_options o;
+    lgp_options_open(&o, L, 5, "fill", area_keys);
     gp_style s;
-    opt_style(L, 5, "fill", &s, NULL);
+    opt_style(&o, &s, NULL);
     gp_error err;
     gp_code rc = gp_figure_band(fig, x, lo, hi, &s, &err);
     if (rc && strncmp(err.msg, "band:", 5) == 0) /* the core names the band */
@@ -283,26 +161,12 @@ static int l_points(lua_State *L)
     static const char *const known[] = {"title", "color", "size", "alpha", NULL};
     gp_figure *fig = check_figure(L);
     gp_matrix *x = lgp_checkmatrix(L, 2), *y = lgp_checkmatrix(L, 3);
-    check_opts(L, 4, "points", known);
+    lgp_options o;
+    lgp_options_open(&o, L, 4, "points", known);
     gp_style s;
-    opt_style(L, 4, "points", &s, "size");
+    opt_style(&o, &s, "size");
     gp_error err;
     return done(L, gp_figure_points(fig, x, y, &s, &err), &err);
-}
-
-/* The matrix in option key of the table at idx, or NULL; converted in place
- * and left on the stack (so it stays alive). */
-static gp_matrix *opt_matrix(lua_State *L, int idx, const char *fn, const char *key)
-{
-    if (lua_isnoneornil(L, idx) || lua_getfield(L, idx, key) == LUA_TNIL) {
-        if (!lua_isnoneornil(L, idx))
-            lua_pop(L, 1);
-        return NULL;
-    }
-    if (!lua_istable(L, -1) && !lgp_testmatrix(L, -1))
-        luaL_error(L, "%s: bad option '%s' (matrix or table of numbers expected, got %s)", fn,
-                   key, luaL_typename(L, -1));
-    return lgp_checkmatrix(L, lua_gettop(L));
 }
 
 static int l_heatmap(lua_State *L)
@@ -311,16 +175,12 @@ static int l_heatmap(lua_State *L)
     static const char *const palettes[] = {"viridis", "gray", "hot", "rdbu", NULL};
     gp_figure *fig = check_figure(L);
     gp_matrix *Z = lgp_checkmatrix(L, 2);
-    check_opts(L, 3, "heatmap", known);
-    const char *title = opt_text(L, 3, "heatmap", "title");
-    const char *pal = opt_text(L, 3, "heatmap", "palette");
-    int p = 0;
-    while (pal && palettes[p] && strcmp(palettes[p], pal) != 0)
-        p++;
-    if (pal && !palettes[p])
-        luaL_error(L, "heatmap: unknown palette '%s' (use viridis, gray, hot or rdbu)", pal);
-    gp_matrix *x = opt_matrix(L, 3, "heatmap", "x");
-    gp_matrix *y = opt_matrix(L, 3, "heatmap", "y");
+    lgp_options o;
+    lgp_options_open(&o, L, 3, "heatmap", known);
+    const char *title = lgp_opt_string(&o, "title", NULL);
+    int p = lgp_opt_choice(&o, "palette", 0, palettes);
+    gp_matrix *x = lgp_opt_matrix(&o, "x");
+    gp_matrix *y = lgp_opt_matrix(&o, "y");
     gp_error err;
     gp_code rc = gp_figure_heatmap(fig, Z, x, y, (gp_palette)p, title, &err);
     return done(L, rc, &err);
@@ -331,16 +191,16 @@ static int l_histogram(lua_State *L)
     static const char *const known[] = {"bins", "density", "title", "color", "alpha", NULL};
     gp_figure *fig = check_figure(L);
     gp_matrix *v = lgp_checkmatrix(L, 2);
-    check_opts(L, 3, "histogram", known);
-    lua_Integer bins = lgp_optinteger(L, 3, "bins", 30);
-    int density = opt_flag(L, 3, "histogram", "density");
+    lgp_options o;
+    lgp_options_open(&o, L, 3, "histogram", known);
+    lua_Integer bins = lgp_opt_integer(&o, "bins", 30);
+    int density = lgp_opt_boolean(&o, "density", 1);
     gp_style s;
-    opt_style(L, 3, "histogram", &s, NULL);
+    opt_style(&o, &s, NULL);
+    if (bins < 1) /* not a count: the core takes size_t and checks the rest */
+        return lgp_error(L, "histogram: bins must be >= 1, got %lld", (long long)bins);
     gp_error err;
-    gp_code rc = bins < 1 ? gp_error_set(&err, GP_ERR_ARG, "histogram: bins must be >= 1, got %lld",
-                                         (long long)bins)
-                          : gp_figure_histogram(fig, v, (size_t)bins, density != 0, &s, &err);
-    return done(L, rc, &err);
+    return done(L, gp_figure_histogram(fig, v, (size_t)bins, density, &s, &err), &err);
 }
 
 static int l_panel(lua_State *L)
@@ -348,11 +208,12 @@ static int l_panel(lua_State *L)
     static const char *const known[] = {"title", "xlabel", "ylabel", "xrange", "yrange",
                                         "logx", "logy", "legend", NULL};
     gp_figure *fig = check_figure(L);
-    check_opts(L, 2, "panel", known);
-    gp_panel_opts o;
-    opt_panel(L, 2, "panel", &o, 1);
+    lgp_options o;
+    lgp_options_open(&o, L, 2, "panel", known);
+    gp_panel_opts po;
+    opt_panel(&o, &po, 1);
     gp_error err;
-    return done(L, gp_figure_panel(fig, &o, &err), &err);
+    return done(L, gp_figure_panel(fig, &po, &err), &err);
 }
 
 /* ---- output -------------------------------------------------------------------- */
@@ -412,35 +273,32 @@ static int l_preview(lua_State *L)
 
 static int l_tostring(lua_State *L)
 {
-    lfigure *u = luaL_checkudata(L, 1, LGP_FIGURE);
-    size_t p = gp_figure_panels(u->fig), n = gp_figure_layers(u->fig);
-    lua_pushfstring(L, "figure(%d panel%s, %d layer%s)", (int)p, p == 1 ? "" : "s", (int)n,
-                    n == 1 ? "" : "s");
+    gp_figure *fig = check_figure(L);
+    size_t p = gp_figure_panels(fig), n = gp_figure_layers(fig);
+    lua_pushfstring(L, "figure(%I panel%s, %I layer%s)", (lua_Integer)p, p == 1 ? "" : "s",
+                    (lua_Integer)n, n == 1 ? "" : "s");
     return 1;
 }
 
-static int l_gc(lua_State *L)
+static void release_figure(void *fig)
 {
-    lfigure *u = luaL_checkudata(L, 1, LGP_FIGURE);
-    gp_figure_free(u->fig);
-    u->fig = NULL;
-    return 0;
+    gp_figure_free(fig);
 }
+
+static const luaL_Reg figure_methods[] = {
+    {"lines", l_lines},         {"line", l_line},     {"band", l_band},
+    {"fill", l_fill},           {"points", l_points}, {"heatmap", l_heatmap},
+    {"histogram", l_histogram}, {"panel", l_panel},   {"save", l_save},
+    {"preview", l_preview},     {NULL, NULL}};
+
+static const luaL_Reg figure_meta[] = {{"__tostring", l_tostring}, {NULL, NULL}};
+
+static const lgp_type figure_type = {"gprior.figure", "figure", release_figure, NULL,
+                                     figure_methods, figure_meta};
 
 void lgp_open_figure(lua_State *L)
 {
-    static const luaL_Reg methods[] = {
-        {"lines", l_lines},     {"line", l_line},   {"band", l_band},
-        {"fill", l_fill},       {"points", l_points}, {"heatmap", l_heatmap},
-        {"histogram", l_histogram}, {"panel", l_panel}, {"save", l_save},
-        {"preview", l_preview}, {NULL, NULL}};
-    static const luaL_Reg meta[] = {{"__tostring", l_tostring}, {"__gc", l_gc}, {NULL, NULL}};
-    if (luaL_newmetatable(L, LGP_FIGURE)) {
-        luaL_setfuncs(L, meta, 0);
-        luaL_newlib(L, methods);
-        lua_setfield(L, -2, "__index");
-    }
-    lua_pop(L, 1);
+    lgp_newtype(L, &figure_type);
     lua_pushcfunction(L, l_figure);
     lua_setfield(L, -2, "figure");
 }

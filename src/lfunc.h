@@ -1,4 +1,5 @@
-/* lfunc.h: deterministic functions shared by the kernel and process bindings. */
+/* lfunc.h: deterministic functions (gp.poly, Lua functions) as gp_funcs, and
+ * the thread that core callbacks run Lua functions on. */
 #ifndef LFUNC_H
 #define LFUNC_H
 
@@ -13,9 +14,19 @@ gp_func *lgp_tofunc(lua_State *L, int arg, const char *what);
 /* 1 if the value at arg is a Lua function or a gp.poly. */
 int lgp_isfunc(lua_State *L, int arg);
 
-/* Record L as the thread on which core callbacks run Lua functions; call
- * before every core call that may evaluate a function. */
-void lgp_enter_core(lua_State *L);
+/* Every core call that may call a Lua function back (means, warps) is
+ * bracketed so:
+ *     lua_State *saved = lgp_enter_core(L);
+ *     gp_code rc = gp_...(..., &err);
+ *     lgp_leave_core(saved);
+ *     if (rc) return lgp_raise(L, &err);
+ * Callbacks run on L, the thread of the binding call; enter returns the
+ * thread in use before, and leave restores it. Nested entries (a callback
+ * that calls gprior, in a coroutine or not) therefore never leave a thread
+ * behind that may be collected, and the callback also restores the thread it
+ * ran on when it returns. Raise nothing between enter and leave. */
+lua_State *lgp_enter_core(lua_State *L);
+void lgp_leave_core(lua_State *saved);
 
 void lgp_open_func(lua_State *L);
 

@@ -1,23 +1,52 @@
-/* lgprior.c: the gprior Lua module: shared binding helpers, the program-wide
- * generator, the output folder, and luaopen_gprior. */
+/* lgprior.c: the toolkit's errors and userdata boxes, the program state
+ * (generator, seed, output folder) and the gprior module (luaopen_gprior). */
 #define _POSIX_C_SOURCE 200809L
 #include "lgprior.h"
 
-#include "gp_blas.h"
-
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <lualib.h>
 
-#define LGP_RNG_KEY "gprior.rng"
-#define LGP_SEED_KEY "gprior.seed"
-#define LGP_OUTDIR_KEY "gprior.outdir"
-#define LGP_DEFAULT_SEED 1ULL
+#include "gp_blas.h"
+
+/* ---- errors --------------------------------------------------------------------------- */
 
 int lgp_raise(lua_State *L, const gp_error *err)
 {
     return luaL_error(L, "%s", err->msg[0] ? err->msg : "unknown error");
+}
+
+int lgp_error(lua_State *L, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return luaL_error(L, "%s", msg);
+}
+
+int lgp_argerror(lua_State *L, int arg, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return luaL_argerror(L, arg, lua_pushstring(L, msg));
+}
+
+const char *lgp_fname(lua_State *L)
+{
+    lua_Debug ar;
+    if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.name)
+        return ar.name;
+    return "?";
 }
 
 const char *lgp_typename(lua_State *L, int idx)
@@ -31,113 +60,189 @@ const char *lgp_typename(lua_State *L, int idx)
     return luaL_typename(L, idx);
 }
 
-/* ---- options tables ------------------------------------------------------------ */
+/* ---- the userdata box ------------------------------------------------------------------ */
 
-static int push_field(lua_State *L, int idx, const char *key)
+/* __gc of every box: upvalue 1 is its lgp_type. Tolerates an empty box (a
+ * construction that failed after lgp_newbox). */
+static int box_gc(lua_State *L)
 {
-    return lua_getfield(L, idx, key);
+    const lgp_type *type = lua_touserdata(L, lua_upvalueindex(1));
+    void **box = lua_touserdata(L, 1);
+    if (box && *box) {
+        type->release(*box);
+        *box = NULL;
+    }
+    return 0;
 }
 
-/* The value on top of the stack is the wrong type for option key: say what
- * was expected and what came (the value itself when it is a number). */
-static int bad_option(lua_State *L, const char *key, const char *expected)
+/* __tostring of a box with a describe: upvalue 1 is its lgp_type. */
+static int box_tostring(lua_State *L)
 {
-    const char *got = lua_type(L, -1) == LUA_TNUMBER ? luaL_tolstring(L, -1, NULL)
-                                                     : luaL_typename(L, -1);
-    return luaL_error(L, "bad option '%s' (%s expected, got %s)", key, expected, got);
+    const lgp_type *type = lua_touserdata(L, lua_upvalueindex(1));
+    const void *object = lgp_checkbox(L, 1, type);
+    size_t len = type->describe(object, NULL, 0);
+    luaL_Buffer b;
+    char *text = luaL_buffinitsize(L, &b, len + 1);
+    type->describe(object, text, len + 1);
+    luaL_pushresultsize(&b, len);
+    return 1;
 }
 
-double lgp_optnumber(lua_State *L, int idx, const char *key, double def)
+/* Set metamethod name of the table on top to fn with upvalue type. */
+static void set_typed(lua_State *L, const lgp_type *type, const char *name, lua_CFunction fn)
 {
-    if (lua_isnoneornil(L, idx))
-        return def;
-    idx = lua_absindex(L, idx);
-    int t = push_field(L, idx, key);
-    double v = def;
-    if (t == LUA_TNUMBER)
-        v = lua_tonumber(L, -1);
-    else if (t != LUA_TNIL)
-        return bad_option(L, key, "number");
-    lua_pop(L, 1);
-    return v;
+    lua_pushlightuserdata(L, (void *)type);
+    lua_pushcclosure(L, fn, 1);
+    lua_setfield(L, -2, name);
 }
 
-lua_Integer lgp_optinteger(lua_State *L, int idx, const char *key, lua_Integer def)
+void lgp_newtype(lua_State *L, const lgp_type *type)
 {
-    if (lua_isnoneornil(L, idx))
-        return def;
-    idx = lua_absindex(L, idx);
-    int t = push_field(L, idx, key);
-    lua_Integer v = def;
-    if (t != LUA_TNIL) {
-        int ok;
-        v = lua_tointegerx(L, -1, &ok);
-        if (!ok)
-            return bad_option(L, key, "integer");
+    luaL_newmetatable(L, type->name); /* sets __name */
+    if (type->meta)
+        luaL_setfuncs(L, type->meta, 0);
+    if (type->release)
+        set_typed(L, type, "__gc", box_gc);
+    if (type->describe)
+        set_typed(L, type, "__tostring", box_tostring);
+    if (type->methods) {
+        lua_newtable(L);
+        luaL_setfuncs(L, type->methods, 0);
+        lua_setfield(L, -2, "__index");
     }
     lua_pop(L, 1);
-    return v;
 }
 
-const char *lgp_optstring(lua_State *L, int idx, const char *key, const char *def)
+void **lgp_newbox(lua_State *L, const lgp_type *type)
 {
-    if (lua_isnoneornil(L, idx))
-        return def;
-    idx = lua_absindex(L, idx);
-    int t = push_field(L, idx, key);
-    const char *v = def;
-    if (t == LUA_TSTRING)
-        v = lua_tostring(L, -1); /* stays alive: the options table holds it */
-    else if (t != LUA_TNIL)
-        return (bad_option(L, key, "string"), NULL);
-    lua_pop(L, 1);
-    return v;
+    void **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL;
+    luaL_setmetatable(L, type->name);
+    return box;
 }
 
-void lgp_checkoptions(lua_State *L, int idx, const char *fname, const char *const known[])
+int lgp_fillbox(lua_State *L, void **box, void *object, const gp_error *err)
 {
-    if (lua_isnoneornil(L, idx))
-        return;
-    idx = lua_absindex(L, idx);
-    luaL_checktype(L, idx, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pop(L, 1);
-        int found = 0;
-        if (lua_type(L, -1) == LUA_TSTRING) {
-            const char *key = lua_tostring(L, -1);
-            for (size_t i = 0; known[i] && !found; i++)
-                found = strcmp(key, known[i]) == 0;
-        }
-        if (!found) {
-            const char *key = luaL_tolstring(L, -1, NULL);
-            luaL_Buffer b;
-            luaL_buffinit(L, &b);
-            for (size_t i = 0; known[i]; i++) {
-                luaL_addstring(&b, i ? ", " : "");
-                luaL_addstring(&b, known[i]);
-            }
-            luaL_pushresult(&b);
-            luaL_error(L, "%s: unknown option '%s' (known: %s)", fname, key, lua_tostring(L, -1));
-        }
-    }
+    if (!object)
+        return lgp_raise(L, err);
+    *box = object;
+    return 1;
 }
 
-/* ---- the generator and the seed ------------------------------------------------ */
+void *lgp_testbox(lua_State *L, int arg, const lgp_type *type)
+{
+    void **box = luaL_testudata(L, arg, type->name);
+    return box ? *box : NULL;
+}
+
+void *lgp_checkbox(lua_State *L, int arg, const lgp_type *type)
+{
+    void **box = luaL_testudata(L, arg, type->name);
+    if (!box)
+        luaL_typeerror(L, arg, type->what);
+    if (!*box)
+        lgp_argerror(L, arg, "%s is empty", type->what);
+    return *box;
+}
+
+/* ---- the program state ------------------------------------------------------------------- */
+
+/* One userdata in the registry (under the address of state_key, not a name)
+ * holds the generator and the seed; its user value is the output folder.
+ * Every use checks it: a script can reach the registry through the debug
+ * library, and a removed or replaced state is an error, never a crash. */
+#define LGP_STATE "gprior.state"
+
+typedef struct lgp_state {
+    gp_rng rng;
+    unsigned long long seed;
+} lgp_state;
+
+static const char state_key = 0;
+
+/* Push the state and return it; raise if it is missing or not ours. */
+static lgp_state *push_state(lua_State *L)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &state_key);
+    lgp_state *s = luaL_testudata(L, -1, LGP_STATE);
+    if (!s)
+        luaL_error(L, "gprior: its internal state (generator, seed, output folder) was removed "
+                      "from the Lua registry or replaced; restart the script");
+    return s;
+}
 
 gp_rng *lgp_rng(lua_State *L)
 {
-    lua_getfield(L, LUA_REGISTRYINDEX, LGP_RNG_KEY);
-    gp_rng *rng = lua_touserdata(L, -1);
-    lua_pop(L, 1);
-    return rng; /* created by luaopen_gprior, kept alive by the registry */
+    return &push_state(L)->rng;
+}
+
+int lgp_parse_seed(const char *text, unsigned long long *seed)
+{
+    if (text[0] < '0' || text[0] > '9')
+        return 0; /* no sign, no space, not empty */
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || *end != '\0' || v > LGP_SEED_MAX)
+        return 0;
+    *seed = v;
+    return 1;
 }
 
 void lgp_set_seed(lua_State *L, unsigned long long seed)
 {
-    gp_rng_seed(lgp_rng(L), (uint64_t)seed);
-    lua_pushinteger(L, (lua_Integer)seed);
-    lua_setfield(L, LUA_REGISTRYINDEX, LGP_SEED_KEY);
+    lgp_state *s = push_state(L);
+    if (seed > LGP_SEED_MAX)
+        lgp_error(L, "gprior: seed %llu is out of range 0..%llu", seed, LGP_SEED_MAX);
+    gp_rng_seed(&s->rng, (uint64_t)seed);
+    s->seed = seed;
+    lua_pop(L, 1);
+}
+
+void lgp_set_outdir(lua_State *L, const char *dir)
+{
+    push_state(L);
+    lua_pushstring(L, dir);
+    lua_setiuservalue(L, -2, 1);
+    lua_pop(L, 1);
+}
+
+/* Push the output folder. */
+static const char *push_outdir(lua_State *L)
+{
+    push_state(L);
+    const char *dir = lua_getiuservalue(L, -1, 1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    if (!dir)
+        luaL_error(L, "gprior: the output folder in its internal state was replaced");
+    lua_remove(L, -2);
+    return dir;
+}
+
+const char *lgp_outpath(lua_State *L, const char *name)
+{
+    if (name[0] == '/' || strncmp(name, "./", 2) == 0 || strncmp(name, "../", 3) == 0)
+        return lua_pushstring(L, name);
+    const char *dir = push_outdir(L);
+    const char *path = lua_pushfstring(L, "%s/%s", dir, name);
+    lua_remove(L, -2);
+    return path;
+}
+
+/* Make the state (once per Lua state): the default seed and folder. */
+static void open_state(lua_State *L)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &state_key);
+    int exists = luaL_testudata(L, -1, LGP_STATE) != NULL;
+    lua_pop(L, 1);
+    if (exists)
+        return;
+    lgp_state *s = lua_newuserdatauv(L, sizeof *s, 1);
+    memset(s, 0, sizeof *s);
+    luaL_newmetatable(L, LGP_STATE);
+    lua_setmetatable(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &state_key);
+    lgp_set_seed(L, LGP_DEFAULT_SEED);
+    lgp_set_outdir(L, LGP_DEFAULT_OUTDIR);
 }
 
 /* gp.seed([n]): with n, restart the generator from seed n; returns the seed in use. */
@@ -145,21 +250,23 @@ static int l_seed(lua_State *L)
 {
     if (!lua_isnoneornil(L, 1)) {
         lua_Integer s = luaL_checkinteger(L, 1);
-        luaL_argcheck(L, s >= 0, 1, "seed must be >= 0");
+        if (s < 0)
+            lgp_argerror(L, 1, "seed must be an integer 0..%llu, got %lld", LGP_SEED_MAX,
+                         (long long)s);
         lgp_set_seed(L, (unsigned long long)s);
     }
-    lua_getfield(L, LUA_REGISTRYINDEX, LGP_SEED_KEY);
+    lua_pushinteger(L, (lua_Integer)push_state(L)->seed);
     return 1;
 }
 
 /* gp.randn(n [, m]): an n x m matrix (m = 1 default) of standard normals. */
 static int l_randn(lua_State *L)
 {
-    lua_Integer n = luaL_checkinteger(L, 1), m = luaL_optinteger(L, 2, 1);
-    luaL_argcheck(L, n >= 1, 1, "rows must be >= 1");
-    luaL_argcheck(L, m >= 1, 2, "columns must be >= 1");
-    gp_matrix *z = lgp_pushmatrix(L, (size_t)n, (size_t)m);
+    size_t n = lgp_checkcount(L, 1, "rows");
+    size_t m = lua_isnoneornil(L, 2) ? 1 : lgp_checkcount(L, 2, "columns");
+    gp_matrix *z = lgp_pushmatrix_by(L, n, m, m == 1 ? "argument #1" : "arguments #1 and #2");
     gp_rng_normals(lgp_rng(L), z->data, z->rows * z->cols);
+    lua_pop(L, 1); /* the generator's owner */
     return 1;
 }
 
@@ -172,30 +279,11 @@ static int l_clock(lua_State *L)
     return 1;
 }
 
-/* ---- the output folder ------------------------------------------------------------ */
-
-void lgp_set_outdir(lua_State *L, const char *dir)
-{
-    lua_pushstring(L, dir);
-    lua_setfield(L, LUA_REGISTRYINDEX, LGP_OUTDIR_KEY);
-}
-
-const char *lgp_outpath(lua_State *L, const char *name)
-{
-    if (name[0] == '/' || strncmp(name, "./", 2) == 0 || strncmp(name, "../", 3) == 0)
-        return lua_pushstring(L, name);
-    lua_getfield(L, LUA_REGISTRYINDEX, LGP_OUTDIR_KEY);
-    const char *dir = lua_tostring(L, -1);
-    const char *path = lua_pushfstring(L, "%s/%s", dir ? dir : "plots", name);
-    lua_remove(L, -2);
-    return path;
-}
-
 /* gp.outdir(): the folder relative figure names are saved under;
  * gp.outpath(name): where name would be saved. */
 static int l_outdir(lua_State *L)
 {
-    lua_getfield(L, LUA_REGISTRYINDEX, LGP_OUTDIR_KEY);
+    push_outdir(L);
     return 1;
 }
 
@@ -237,21 +325,12 @@ static void register_lua_library(lua_State *L)
 
 static const luaL_Reg module_functions[] = {
     {"seed", l_seed},       {"randn", l_randn}, {"outdir", l_outdir},
-    {"outpath", l_outpath}, {"clock", l_clock},
-    {NULL, NULL}};
+    {"outpath", l_outpath}, {"clock", l_clock}, {NULL, NULL}};
 
 int luaopen_gprior(lua_State *L)
 {
     gp_blas_use_best_kernels(); /* as the gprior command does; a no-op after it */
-    gp_rng *rng = lua_newuserdatauv(L, sizeof *rng, 0);
-    lua_setfield(L, LUA_REGISTRYINDEX, LGP_RNG_KEY);
-    (void)rng;
-    lgp_set_seed(L, LGP_DEFAULT_SEED);
-    lua_getfield(L, LUA_REGISTRYINDEX, LGP_OUTDIR_KEY);
-    int has_outdir = !lua_isnil(L, -1);
-    lua_pop(L, 1);
-    if (!has_outdir)
-        lgp_set_outdir(L, "plots");
+    open_state(L);
     register_lua_library(L);
 
     luaL_newlib(L, module_functions);
@@ -259,11 +338,13 @@ int luaopen_gprior(lua_State *L)
     lua_setfield(L, -2, "version");
     lgp_open_matrix(L);
     lgp_open_kernel(L);
+    lgp_open_sample_info(L);
     lgp_open_process(L);
-    lgp_open_grid(L);
     lgp_open_figure(L);
     lgp_open_stats(L);
     lgp_open_basis(L);
+    lgp_open_weights(L);
+    lgp_open_erf_network(L);
     lgp_open_param(L);
     return 1;
 }

@@ -1,11 +1,14 @@
-/* lgprior.h: the narrow header between the Lua bindings (src/l*.c) and the
- * rest of the program. The core (src/gp_*.c) never includes this.
+/* lgprior.h: the toolkit every Lua binding (src/l*.c) is built from, and the
+ * narrow header between the bindings and the host (src/main.c). The core
+ * (src/gp_*.c) never includes this.
  *
- * Conventions (after Lua's liolib.c / lauxlib.c):
- * - one metatable per type, made once in its lgp_open_*; check_x() on
- *   luaL_checkudata; luaL_argerror names the argument;
+ * Conventions (those of Lua's own libraries, Lua 5.4 reference manual §4-5):
+ * - one metatable per type, made once (lgp_newtype); a check function on
+ *   luaL_checkudata; argument errors name the argument;
  * - misuse raises; a core error becomes a Lua error through lgp_raise;
- * - never raise while holding malloc'ed memory: free first, then lgp_raise. */
+ * - never raise while holding malloc'ed memory: free first, then raise;
+ * - every error message is formatted by C's printf (lgp_error, lgp_argerror):
+ *   lua_pushfstring and luaL_error know only %s %d %I %f %p %c %U. */
 #ifndef LGPRIOR_H
 #define LGPRIOR_H
 
@@ -16,56 +19,245 @@
 #include "gp_matrix.h"
 #include "gp_rng.h"
 
-#define LGP_MATRIX "gprior.matrix"
+#if defined(__GNUC__)
+#define LGP_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define LGP_PRINTF(f, a)
+#endif
 
-/* Raise err's message as a Lua error, prefixed with the script position
- * (luaL_where level 1). Never returns. */
+/* ---- the program's defaults (the one definition) ----------------------------------- */
+
+#define LGP_DEFAULT_SEED_VALUE 1      /* --seed, gp.seed() before any gp.seed(n) */
+#define LGP_DEFAULT_SEED ((unsigned long long)LGP_DEFAULT_SEED_VALUE)
+#define LGP_STRINGIFY_(x) #x
+#define LGP_STRINGIFY(x) LGP_STRINGIFY_(x)
+#define LGP_DEFAULT_SEED_TEXT LGP_STRINGIFY(LGP_DEFAULT_SEED_VALUE) /* the same, as text */
+#define LGP_DEFAULT_OUTDIR "plots"    /* --out: the folder relative names are saved under */
+#define LGP_SEED_MAX 0x7fffffffffffffffULL /* seeds are 0 .. 2^63 - 1: each is a Lua integer */
+
+/* ---- errors --------------------------------------------------------------------------- */
+
+/* Raise err's message as a Lua error, prefixed with the script position. */
 int lgp_raise(lua_State *L, const gp_error *err);
+
+/* luaL_error, with the message formatted by vsnprintf (every printf format). */
+int lgp_error(lua_State *L, const char *fmt, ...) LGP_PRINTF(2, 3);
+
+/* luaL_argerror with a printf-formatted reason:
+ * "bad argument #2 to 'linspace' (stop must be finite, got inf)". */
+int lgp_argerror(lua_State *L, int arg, const char *fmt, ...) LGP_PRINTF(3, 4);
+
+/* The name the running C function was called under ("sample" for
+ * f:sample(...)), as luaL_argerror finds it; "?" when there is none. */
+const char *lgp_fname(lua_State *L);
 
 /* The gprior type name of the value at idx ("gprior.kernel") or its Lua type. */
 const char *lgp_typename(lua_State *L, int idx);
 
-/* Matrices. lgp_checkmatrix accepts a matrix, or converts in place (replacing
- * the stack slot) a table of numbers (an n x 1 column) or a table of equal-length
- * row tables (n x d); anything else is an argument error. */
+/* ---- the userdata box: a userdata holding one pointer to a core object ------------------ */
+
+typedef struct lgp_type {
+    const char *name;              /* metatable name and __name: "gprior.process" */
+    const char *what;              /* in messages: "process expected, got table" */
+    void (*release)(void *object); /* drops the box's reference (the core's _release) */
+    /* the core's _describe (snprintf semantics), for tostring; NULL: none */
+    size_t (*describe)(const void *object, char *buf, size_t cap);
+    const luaL_Reg *methods;       /* the __index table; NULL: the caller sets __index */
+    const luaL_Reg *meta;          /* metamethods other than __gc and __tostring, or NULL */
+} lgp_type;
+
+/* Make type's metatable (once; type must have static storage): __name, the
+ * metamethods, __index = methods, __tostring from describe, and a __gc that
+ * releases a built object and does nothing for a box left empty by a failed
+ * construction. A binding file declares its type first (static const lgp_type
+ * T;), uses it in its functions, and defines it after them with the tables. */
+void lgp_newtype(lua_State *L, const lgp_type *type);
+
+/* Define release_T and describe_T, the lgp_type adapters for a core type with
+ * gp_T_release and gp_T_describe (the core's functions take a typed pointer). */
+#define LGP_BOX_ADAPTERS(T)                                                                    \
+    static void release_##T(void *object) { gp_##T##_release(object); }                       \
+    static size_t describe_##T(const void *object, char *buf, size_t cap)                      \
+    {                                                                                          \
+        return gp_##T##_describe(object, buf, cap);                                            \
+    }
+
+/* Push a new box of type, valid and empty (NULL), before the core object
+ * exists: construct into it with lgp_fillbox, so nothing can leak. */
+void **lgp_newbox(lua_State *L, const lgp_type *type);
+
+/* Put object (a new reference) into box and return 1 (the box is on top);
+ * object NULL: raise err (the constructor's error). */
+int lgp_fillbox(lua_State *L, void **box, void *object, const gp_error *err);
+
+/* The object in the box at arg: an argument error if arg is not of type
+ * ("process expected, got table") or its box is empty. */
+void *lgp_checkbox(lua_State *L, int arg, const lgp_type *type);
+
+/* The object in the box at arg, or NULL if arg is not a built box of type. */
+void *lgp_testbox(lua_State *L, int arg, const lgp_type *type);
+
+/* ---- matrices: one coercion rule everywhere ------------------------------------------ */
+
+#define LGP_MATRIX "gprior.matrix"
+
+/* The matrix for the value at arg, by the one rule used wherever a matrix is
+ * expected: a matrix is itself; a number x is the 1 x 1 matrix {{x}}; a table
+ * of numbers {a, b, ...} is a column (n x 1); a table of equal-length row
+ * tables is n x d. A converted value replaces the stack slot (and stays alive
+ * there). Anything else is an argument error. */
 gp_matrix *lgp_checkmatrix(lua_State *L, int arg);
-gp_matrix *lgp_testmatrix(lua_State *L, int arg);          /* NULL if not a matrix */
-gp_matrix *lgp_pushmatrix(lua_State *L, size_t rows, size_t cols); /* new, zeroed */
 
-/* Options tables: the field key of the table at idx, or def when absent (nil).
- * A field of the wrong type raises "bad option 'key' (number expected, got string)". */
-double lgp_optnumber(lua_State *L, int idx, const char *key, double def);
-lua_Integer lgp_optinteger(lua_State *L, int idx, const char *key, lua_Integer def);
-const char *lgp_optstring(lua_State *L, int idx, const char *key, const char *def);
-/* Raise if the table at idx has a key not in the NULL-terminated list `known`
- * (catches typos such as {lengthscal = 1}); fname names the function. */
-void lgp_checkoptions(lua_State *L, int idx, const char *fname, const char *const known[]);
+/* The matrix userdata at arg, or NULL (no conversion). */
+gp_matrix *lgp_testmatrix(lua_State *L, int arg);
 
-/* The program-wide generator (seeded by the host's --seed, default 1). */
+/* 1 if the value at arg converts to a matrix by the rule above (by its type:
+ * a matrix, a number or a table). */
+int lgp_ismatrix(lua_State *L, int arg);
+
+/* Push a new zeroed rows x cols matrix. The shape is checked before anything
+ * is allocated (gp_matrix_check_size: overflow, this machine's memory), and an
+ * allocation Lua cannot make is caught: either way the error names the
+ * function, the shape and its size in bytes, and sizedby (what asked for that
+ * size: "argument #1", "option 'n'"; NULL when it follows from the inputs). */
+gp_matrix *lgp_pushmatrix_by(lua_State *L, size_t rows, size_t cols, const char *sizedby);
+gp_matrix *lgp_pushmatrix(lua_State *L, size_t rows, size_t cols); /* sizedby NULL */
+
+/* The count at argument arg: an integer >= 1, else an argument error naming
+ * what ("number of points must be >= 1, got 0"). */
+size_t lgp_checkcount(lua_State *L, int arg, const char *what);
+
+/* ---- options tables ----------------------------------------------------------------- */
+
+/* An options table being read. Every message has one format naming the
+ * function: "rbf: bad option 'lengthscale' (number expected, got string)",
+ * "rbf: unknown option 'lengthscal' (known: amplitude, lengthscale)". */
+typedef struct lgp_options {
+    lua_State *L;
+    int idx;           /* absolute stack index of the table; 0 when none was given */
+    const char *fname; /* the function, for messages */
+} lgp_options;
+
+/* Open the options at idx (nil or none: no options, every reader returns its
+ * default): raise if it is neither nil nor a table, or if it has a key that is
+ * not in known (NULL-terminated). */
+void lgp_options_open(lgp_options *o, lua_State *L, int idx, const char *fname,
+                      const char *const known[]);
+
+/* 1 if option key is present (not nil); the Lua type of its value. */
+int lgp_opt_has(const lgp_options *o, const char *key);
+int lgp_opt_type(const lgp_options *o, const char *key);
+
+/* Raise "fname: option 'key' (what) is required" unless key is present. */
+void lgp_opt_require(const lgp_options *o, const char *key, const char *what);
+
+/* The value of option key, or def when absent. A present value must be of the
+ * reader's kind, else "bad option" with the type it got ("string expected,
+ * got number") or, for a number of the wrong kind, the value ("integer
+ * expected, got 2.5"):
+ *   number   a finite number
+ *   integer  an exact integer (2.5, 2^70, NaN are refused; 2.0 is 2)
+ *   int      an exact integer within C's int
+ *   string   a string without zero bytes (kept alive by the options table)
+ *   boolean  true or false
+ *   choice   one of names (NULL-terminated), compared in full; returns its
+ *            index: "unknown dash 'wavy' (option 'dash' must be one of: ...)" */
+double lgp_opt_number(const lgp_options *o, const char *key, double def);
+lua_Integer lgp_opt_integer(const lgp_options *o, const char *key, lua_Integer def);
+int lgp_opt_int(const lgp_options *o, const char *key, int def);
+const char *lgp_opt_string(const lgp_options *o, const char *key, const char *def);
+int lgp_opt_boolean(const lgp_options *o, const char *key, int def);
+int lgp_opt_choice(const lgp_options *o, const char *key, int def, const char *const names[]);
+
+/* Option key as one number (when min <= 1) or a list of min..max finite
+ * numbers, into out; returns the count, 0 when absent. */
+size_t lgp_opt_numbers(const lgp_options *o, const char *key, double *out, size_t min,
+                       size_t max);
+
+/* Option key as a list of min..max exact integers within C's int; the count. */
+size_t lgp_opt_ints(const lgp_options *o, const char *key, int *out, size_t min, size_t max);
+
+/* Option key as a matrix by the one coercion rule, pushed on the stack (so it
+ * stays alive); NULL when absent. */
+gp_matrix *lgp_opt_matrix(const lgp_options *o, const char *key);
+
+/* lgp_checkmatrix for the value at idx that is option key of o: its errors
+ * name the option instead of an argument. */
+gp_matrix *lgp_checkmatrix_option(lua_State *L, int idx, const lgp_options *o, const char *key);
+
+/* A covariance option in the form gp.nn and gp.erf_network take: absent, def
+ * (a number); a number s: s I, 2 x 2 (so for 1-D inputs only); a vector: the
+ * diagonal; a matrix: itself, which must be square. Pushed on the stack. */
+gp_matrix *lgp_opt_sigma(const lgp_options *o, const char *key, double def);
+
+/* ---- sampling options --------------------------------------------------------------- */
+
+/* Every sampler reads n, seed (and jitter where the known keys allow it):
+ *   n       draws (columns of the result), an integer >= 1 (default 1);
+ *   seed    a private generator seeded so, 0 .. LGP_SEED_MAX; without it the
+ *           program's generator, which the draws then advance;
+ *   jitter  a finite number, the sampler's relative jitter (default 0).
+ * Put LGP_DRAW_OPTIONS in the known keys. */
+#define LGP_DRAW_OPTIONS "n", "seed"
+
+typedef struct lgp_draws {
+    size_t n;
+    double jitter;
+    gp_rng *rng; /* &own, or the program's generator */
+    gp_rng own;
+} lgp_draws;
+
+/* Read the sampling options of o into d (which must not be copied: d->rng may
+ * point into it). May push one value (the program generator's owner, which
+ * stays alive on the stack for the call). */
+void lgp_opt_draws(const lgp_options *o, lgp_draws *d);
+
+/* lgp_options_open and lgp_opt_draws in one: a sampler's options at idx. */
+void lgp_open_draws(lgp_options *o, lgp_draws *d, lua_State *L, int idx, const char *fname,
+                    const char *const known[]);
+
+/* A new rows x d->n matrix for the draws (lgp_pushmatrix_by, sized by "option 'n'"). */
+gp_matrix *lgp_pushdraws(lua_State *L, size_t rows, const lgp_draws *d);
+
+/* ---- the program state: generator, seed, output folder ------------------------------- */
+
+/* The program-wide generator (seeded by --seed or gp.seed). Pushes its owner,
+ * which stays alive on the stack for the call. The state is kept in the
+ * registry and checked on every use: removed or replaced, it is an error. */
 gp_rng *lgp_rng(lua_State *L);
 
+/* The seed rule, from the command line to gp.seed: a decimal integer
+ * 0 .. LGP_SEED_MAX and nothing else. Returns 1 and sets *seed, or 0. */
+int lgp_parse_seed(const char *text, unsigned long long *seed);
+
 /* Resolve a figure/output path: absolute paths and paths starting with "./"
- * or "../" are kept; others are put under the output folder (--out, default
- * "plots"). Pushes the resolved path and returns it. */
+ * or "../" are kept; others are put under the output folder (--out). Pushes
+ * the resolved path and returns it. */
 const char *lgp_outpath(lua_State *L, const char *name);
+
+/* Host settings, called by main.c after luaopen_gprior, before scripts run.
+ * The seed must follow lgp_parse_seed's rule. */
+void lgp_set_seed(lua_State *L, unsigned long long seed);
+void lgp_set_outdir(lua_State *L, const char *dir);
+
+/* ---- the module --------------------------------------------------------------------- */
 
 /* Each binding file adds its functions to the module table on top of the stack. */
 void lgp_open_matrix(lua_State *L);
 void lgp_open_kernel(lua_State *L);
 void lgp_open_process(lua_State *L);
+void lgp_open_sample_info(lua_State *L);
 void lgp_open_figure(lua_State *L);
 void lgp_open_stats(lua_State *L);
 void lgp_open_basis(lua_State *L);
-void lgp_open_grid(lua_State *L);
+void lgp_open_weights(lua_State *L);
+void lgp_open_erf_network(lua_State *L);
 void lgp_open_param(lua_State *L);
 
 /* The module: the table of all the above plus the Lua library parts
  * (the files lua/gprior/NAME.lua) registered in package.preload. */
 int luaopen_gprior(lua_State *L);
 
-/* Host settings, called by main.c before scripts run. */
-void lgp_set_seed(lua_State *L, unsigned long long seed);
-void lgp_set_outdir(lua_State *L, const char *dir);
 /* Script parameters (lparam.c): sets are the --set "NAME=VALUE" texts; from now
  * on the script's declaration phase is open, and it ends at its first gprior
  * call other than gp.param (or at lgp_params_finish, called after the script):
@@ -76,5 +268,13 @@ void lgp_params_setup(lua_State *L, const char *const *sets, int nsets, lua_CFun
 void lgp_params_finish(lua_State *L);
 /* 1 if s is a valid parameter name: a letter or _, then letters, digits, _. */
 int lgp_param_name_ok(const char *s);
+
+/* ---- legacy option readers (lkernel.c), until it moves to lgp_options ------------------ */
+
+/* The same readers, naming the function by the name it was called under. */
+double lgp_optnumber(lua_State *L, int idx, const char *key, double def);
+lua_Integer lgp_optinteger(lua_State *L, int idx, const char *key, lua_Integer def);
+const char *lgp_optstring(lua_State *L, int idx, const char *key, const char *def);
+void lgp_checkoptions(lua_State *L, int idx, const char *fname, const char *const known[]);
 
 #endif

@@ -1,8 +1,10 @@
-/* lmatrix.c: the Lua matrix type: dense column-major n x d doubles.
+/* lmatrix.c: the Lua matrix type (dense column-major doubles, vectors n x 1),
+ * and the toolkit's one rule for turning Lua values into matrices.
  *
  * A matrix userdata holds its gp_matrix header and data in one block, so it
- * needs no __gc. Vectors are n x 1 matrices. */
-#include <math.h>
+ * needs no __gc. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "gp_file.h"
@@ -13,73 +15,154 @@ gp_matrix *lgp_testmatrix(lua_State *L, int arg)
     return luaL_testudata(L, arg, LGP_MATRIX);
 }
 
-gp_matrix *lgp_pushmatrix(lua_State *L, size_t rows, size_t cols)
+int lgp_ismatrix(lua_State *L, int arg)
 {
-    size_t bytes = gp_matrix_bytes(rows, cols);
-    if (bytes == 0)
-        luaL_error(L, "matrix of %zu x %zu is too large", rows, cols);
-    gp_matrix *m = gp_matrix_init(lua_newuserdatauv(L, bytes, 0), rows, cols);
-    luaL_setmetatable(L, LGP_MATRIX);
-    return m;
+    int t = lua_type(L, arg);
+    return t == LUA_TNUMBER || t == LUA_TTABLE || lgp_testmatrix(L, arg) != NULL;
 }
 
-/* Convert the table at arg (numbers, or rows of numbers) to a new matrix that
- * replaces it on the stack. */
-static gp_matrix *matrix_from_table(lua_State *L, int arg)
+/* Runs under lua_pcall: the userdata block (upvalues: its size in bytes). */
+static int new_block(lua_State *L)
 {
-    arg = lua_absindex(L, arg);
-    lua_Integer n = luaL_len(L, arg);
-    if (n < 1)
-        luaL_argerror(L, arg, "empty table (a matrix needs at least one row)");
-    int first = lua_geti(L, arg, 1);
-    lua_Integer d = 1;
-    int rows_given = first == LUA_TTABLE;
-    if (rows_given) {
-        d = luaL_len(L, -1);
-        if (d < 1)
-            luaL_argerror(L, arg, "row 1 is empty");
+    lua_newuserdatauv(L, (size_t)lua_tointeger(L, lua_upvalueindex(1)), 0);
+    return 1;
+}
+
+gp_matrix *lgp_pushmatrix_by(lua_State *L, size_t rows, size_t cols, const char *sizedby)
+{
+    luaL_checkstack(L, 3, "too many values on the Lua stack");
+    gp_error err;
+    if (!gp_matrix_check_size(rows, cols, &err)) {
+        size_t bytes = gp_matrix_bytes(rows, cols);
+        lua_pushinteger(L, (lua_Integer)bytes);
+        lua_pushcclosure(L, new_block, 1);
+        int status = lua_pcall(L, 0, 1, 0);
+        if (status == LUA_OK) {
+            gp_matrix *m = gp_matrix_init(lua_touserdata(L, -1), rows, cols);
+            luaL_setmetatable(L, LGP_MATRIX);
+            return m;
+        }
+        if (status != LUA_ERRMEM)
+            lua_error(L);
+        lua_pop(L, 1);
+        gp_error_set(&err, GP_ERR_NOMEM, "a %zu x %zu matrix needs %zu bytes: not enough memory",
+                     rows, cols, bytes);
     }
+    if (sizedby)
+        return lgp_error(L, "%s: %s (the size comes from %s)", lgp_fname(L), err.msg,
+                         sizedby),
+               NULL;
+    return lgp_error(L, "%s: %s", lgp_fname(L), err.msg), NULL;
+}
+
+gp_matrix *lgp_pushmatrix(lua_State *L, size_t rows, size_t cols)
+{
+    return lgp_pushmatrix_by(L, rows, cols, NULL);
+}
+
+size_t lgp_checkcount(lua_State *L, int arg, const char *what)
+{
+    lua_Integer n = luaL_checkinteger(L, arg);
+    if (n < 1)
+        lgp_argerror(L, arg, "%s must be >= 1, got %lld", what, (long long)n);
+    return (size_t)n;
+}
+
+/* A conversion error about the value at idx: an argument error, or, for a
+ * value from an options table, an error naming the option. */
+static int convert_error(lua_State *L, int idx, const lgp_options *o, const char *key,
+                         const char *fmt, ...) LGP_PRINTF(5, 6);
+
+static int convert_error(lua_State *L, int idx, const lgp_options *o, const char *key,
+                         const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (o)
+        return lgp_error(L, "%s: bad option '%s' (%s)", o->fname, key, msg);
+    return lgp_argerror(L, idx, "%s", msg);
+}
+
+/* The number at the top of the stack as a matrix element. */
+static double element(lua_State *L, int idx, const lgp_options *o, const char *key,
+                      lua_Integer i, lua_Integer j, int rows_given)
+{
+    if (lua_type(L, -1) != LUA_TNUMBER) {
+        if (rows_given)
+            convert_error(L, idx, o, key, "element [%lld][%lld] is a %s, not a number",
+                          (long long)i, (long long)j, luaL_typename(L, -1));
+        convert_error(L, idx, o, key, "element %lld is a %s, not a number", (long long)i,
+                      luaL_typename(L, -1));
+    }
+    return lua_tonumber(L, -1);
+}
+
+/* Convert the table at idx (numbers, or rows of numbers) to a new matrix that
+ * replaces it on the stack. */
+static gp_matrix *matrix_from_table(lua_State *L, int idx, const lgp_options *o, const char *key)
+{
+    lua_Integer n = luaL_len(L, idx);
+    if (n < 1)
+        convert_error(L, idx, o, key, "empty table (a matrix needs at least one row)");
+    int rows_given = lua_geti(L, idx, 1) == LUA_TTABLE;
+    lua_Integer d = rows_given ? luaL_len(L, -1) : 1;
     lua_pop(L, 1);
+    if (d < 1)
+        convert_error(L, idx, o, key, "row 1 is empty");
     gp_matrix *m = lgp_pushmatrix(L, (size_t)n, (size_t)d);
     for (lua_Integer i = 1; i <= n; i++) {
-        int t = lua_geti(L, arg, i);
+        int t = lua_geti(L, idx, i);
         if (!rows_given) {
-            int ok;
-            double v = lua_tonumberx(L, -1, &ok);
-            if (!ok || t == LUA_TSTRING)
-                luaL_argerror(L, arg, lua_pushfstring(L, "element %I is a %s, not a number", i,
-                                                      luaL_typename(L, -1)));
-            GP_AT(m, i - 1, 0) = v;
+            GP_AT(m, i - 1, 0) = element(L, idx, o, key, i, 1, 0);
         } else {
             if (t != LUA_TTABLE || luaL_len(L, -1) != d)
-                luaL_argerror(L, arg,
-                              lua_pushfstring(L, "row %I is not a table of %I numbers", i, d));
+                convert_error(L, idx, o, key, "row %lld is not a table of %lld numbers",
+                              (long long)i, (long long)d);
             for (lua_Integer j = 1; j <= d; j++) {
-                int ok;
-                int tj = lua_geti(L, -1, j);
-                double v = lua_tonumberx(L, -1, &ok);
-                if (!ok || tj == LUA_TSTRING)
-                    luaL_argerror(L, arg, lua_pushfstring(L, "element [%I][%I] is a %s, not a number",
-                                                          i, j, luaL_typename(L, -1)));
-                GP_AT(m, i - 1, j - 1) = v;
+                lua_geti(L, -1, j);
+                GP_AT(m, i - 1, j - 1) = element(L, idx, o, key, i, j, 1);
                 lua_pop(L, 1);
             }
         }
         lua_pop(L, 1);
     }
-    lua_replace(L, arg);
+    lua_replace(L, idx);
     return m;
+}
+
+/* The one rule (lgprior.h), for an argument (o NULL) or an option. */
+static gp_matrix *to_matrix(lua_State *L, int idx, const lgp_options *o, const char *key)
+{
+    idx = lua_absindex(L, idx);
+    gp_matrix *m = lgp_testmatrix(L, idx);
+    if (m)
+        return m;
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        m = lgp_pushmatrix(L, 1, 1);
+        m->data[0] = lua_tonumber(L, idx);
+        lua_replace(L, idx);
+        return m;
+    }
+    if (lua_type(L, idx) == LUA_TTABLE)
+        return matrix_from_table(L, idx, o, key);
+    if (o)
+        convert_error(L, idx, o, key, "matrix, number or table of numbers expected, got %s",
+                      lgp_typename(L, idx));
+    luaL_typeerror(L, idx, "matrix or table of numbers (or a number)");
+    return NULL;
 }
 
 gp_matrix *lgp_checkmatrix(lua_State *L, int arg)
 {
-    gp_matrix *m = lgp_testmatrix(L, arg);
-    if (m)
-        return m;
-    if (lua_type(L, arg) == LUA_TTABLE)
-        return matrix_from_table(L, arg);
-    luaL_typeerror(L, arg, "matrix or table of numbers");
-    return NULL;
+    return to_matrix(L, arg, NULL, NULL);
+}
+
+gp_matrix *lgp_checkmatrix_option(lua_State *L, int idx, const lgp_options *o, const char *key)
+{
+    return to_matrix(L, idx, o, key);
 }
 
 static size_t check_index(lua_State *L, int arg, size_t size, const char *what)
@@ -100,11 +183,9 @@ static int l_matrix(lua_State *L)
         memcpy(m->data, src->data, src->rows * src->cols * sizeof(double));
         return 1;
     }
-    lua_Integer r = luaL_checkinteger(L, 1), c = luaL_checkinteger(L, 2);
+    size_t r = lgp_checkcount(L, 1, "rows"), c = lgp_checkcount(L, 2, "columns");
     double v = luaL_optnumber(L, 3, 0.0);
-    luaL_argcheck(L, r >= 1, 1, "rows must be >= 1");
-    luaL_argcheck(L, c >= 1, 2, "columns must be >= 1");
-    gp_matrix *m = lgp_pushmatrix(L, (size_t)r, (size_t)c);
+    gp_matrix *m = lgp_pushmatrix_by(L, r, c, c == 1 ? "argument #1" : "arguments #1 and #2");
     for (size_t i = 0; i < m->rows * m->cols; i++)
         m->data[i] = v;
     return 1;
@@ -113,12 +194,12 @@ static int l_matrix(lua_State *L)
 /* gp.linspace(a, b, n): n evenly spaced points from a to b inclusive (n x 1). */
 static int l_linspace(lua_State *L)
 {
-    double a = luaL_checknumber(L, 1), b = luaL_checknumber(L, 2);
-    lua_Integer n = luaL_checkinteger(L, 3);
-    luaL_argcheck(L, isfinite(a), 1, "start must be finite");
-    luaL_argcheck(L, isfinite(b), 2, "stop must be finite");
-    luaL_argcheck(L, n >= 1, 3, "number of points must be >= 1");
-    gp_matrix_linspace(lgp_pushmatrix(L, (size_t)n, 1), a, b);
+    double a = luaL_checknumber(L, 1), b = luaL_checknumber(L, 2), h;
+    size_t n = lgp_checkcount(L, 3, "number of points");
+    gp_error err;
+    if (gp_linspace_step("linspace", a, b, n, 0, &h, &err))
+        return lgp_raise(L, &err);
+    gp_matrix_linspace(lgp_pushmatrix_by(L, n, 1, "argument #3"), a, b);
     return 1;
 }
 
@@ -126,14 +207,10 @@ static int l_linspace(lua_State *L)
 static int l_grid(lua_State *L)
 {
     gp_matrix *xs = lgp_checkmatrix(L, 1), *ys = lgp_checkmatrix(L, 2);
-    luaL_argcheck(L, xs->cols == 1, 1, "x coordinates must be a vector (n x 1)");
-    luaL_argcheck(L, ys->cols == 1, 2, "y coordinates must be a vector (n x 1)");
     gp_matrix *g = lgp_pushmatrix(L, xs->rows * ys->rows, 2);
-    for (size_t j = 0; j < ys->rows; j++)
-        for (size_t i = 0; i < xs->rows; i++) {
-            GP_AT(g, j * xs->rows + i, 0) = xs->data[i];
-            GP_AT(g, j * xs->rows + i, 1) = ys->data[j];
-        }
+    gp_error err;
+    if (gp_matrix_grid(xs, ys, g, &err))
+        return lgp_raise(L, &err);
     return 1;
 }
 
@@ -262,12 +339,6 @@ static int m_tostring(lua_State *L)
     return 1;
 }
 
-static int m_len(lua_State *L)
-{
-    lua_pushinteger(L, (lua_Integer)check_self(L)->rows);
-    return 1;
-}
-
 /* v[i] for vectors (n x 1 or 1 x n); method names otherwise. */
 static int m_index(lua_State *L)
 {
@@ -296,40 +367,33 @@ static int m_newindex(lua_State *L)
     return 0;
 }
 
-/* Element-wise arithmetic: matrix op matrix (same shape) or matrix op number. */
-typedef double (*binop)(double, double);
-static double op_add(double a, double b) { return a + b; }
-static double op_sub(double a, double b) { return a - b; }
-static double op_mul(double a, double b) { return a * b; }
-static double op_div(double a, double b) { return a / b; }
-
-static int arith(lua_State *L, binop op, const char *name)
+/* Element-wise arithmetic (gp_matrix_elementwise): matrix op matrix of one
+ * shape, or matrix op number in either order. */
+static int arith(lua_State *L, gp_matrix_op op)
 {
     gp_matrix *a = lgp_testmatrix(L, 1), *b = lgp_testmatrix(L, 2);
-    if (a && b && (a->rows != b->rows || a->cols != b->cols))
-        return luaL_error(L, "%s: shapes differ (%I x %I and %I x %I)", name,
-                          (lua_Integer)a->rows, (lua_Integer)a->cols, (lua_Integer)b->rows,
-                          (lua_Integer)b->cols);
-    gp_matrix *shape = a ? a : b;
     double sa = a ? 0 : luaL_checknumber(L, 1), sb = b ? 0 : luaL_checknumber(L, 2);
+    gp_matrix *shape = a ? a : b;
     gp_matrix *r = lgp_pushmatrix(L, shape->rows, shape->cols);
-    for (size_t i = 0; i < r->rows * r->cols; i++)
-        r->data[i] = op(a ? a->data[i] : sa, b ? b->data[i] : sb);
+    gp_error err;
+    if (gp_matrix_elementwise(op, a, sa, b, sb, r, &err))
+        return lgp_raise(L, &err);
     return 1;
 }
 
-static int m_add(lua_State *L) { return arith(L, op_add, "+"); }
-static int m_sub(lua_State *L) { return arith(L, op_sub, "-"); }
-static int m_mul(lua_State *L) { return arith(L, op_mul, "*"); }
-static int m_div(lua_State *L) { return arith(L, op_div, "/"); }
+static int m_add(lua_State *L) { return arith(L, GP_MATRIX_ADD); }
+static int m_sub(lua_State *L) { return arith(L, GP_MATRIX_SUB); }
+static int m_mul(lua_State *L) { return arith(L, GP_MATRIX_MUL); }
+static int m_div(lua_State *L) { return arith(L, GP_MATRIX_DIV); }
 
+/* -a is (-1) * a (exactly the negation). */
 static int m_unm(lua_State *L)
 {
-    gp_matrix *a = check_self(L);
-    gp_matrix *r = lgp_pushmatrix(L, a->rows, a->cols);
-    for (size_t i = 0; i < r->rows * r->cols; i++)
-        r->data[i] = -a->data[i];
-    return 1;
+    check_self(L);
+    lua_settop(L, 1);
+    lua_pushnumber(L, -1.0);
+    lua_insert(L, 1);
+    return arith(L, GP_MATRIX_MUL);
 }
 
 static const luaL_Reg methods[] = {
@@ -338,7 +402,7 @@ static const luaL_Reg methods[] = {
     {"write_tsv", m_write_tsv}, {NULL, NULL}};
 
 static const luaL_Reg metamethods[] = {
-    {"__index", m_index}, {"__newindex", m_newindex}, {"__len", m_len},
+    {"__index", m_index}, {"__newindex", m_newindex}, {"__len", m_rows},
     {"__tostring", m_tostring}, {"__add", m_add}, {"__sub", m_sub},
     {"__mul", m_mul}, {"__div", m_div}, {"__unm", m_unm}, {NULL, NULL}};
 

@@ -1,11 +1,8 @@
-/* lstats.c: empirical moments for experiment checks.
- *
- *   m = gp.moments(S)   -- S: n points x N draws; m.mean, m.cov, m.se_mean, m.se_cov
- *   gp.kurtosis(v)      -- excess kurtosis of the values in v (0 for a Gaussian)
- */
+/* lstats.c: empirical moments for experiment checks (module functions, no type). */
 #include "gp_stats.h"
 #include "lgprior.h"
 
+/* gp.moments(S): S points x draws; {mean, cov, se_mean, se_cov}. */
 static int l_moments(lua_State *L)
 {
     gp_matrix *S = lgp_checkmatrix(L, 1);
@@ -25,12 +22,15 @@ static int l_moments(lua_State *L)
     return 1;
 }
 
+/* gp.kurtosis(v): the excess kurtosis of the values of v. */
 static int l_kurtosis(lua_State *L)
 {
     gp_matrix *v = lgp_checkmatrix(L, 1);
-    size_t n = v->rows * v->cols;
-    luaL_argcheck(L, n >= 2, 1, "need at least 2 values");
-    lua_pushnumber(L, gp_stats_excess_kurtosis(v->data, n));
+    double k;
+    gp_error err;
+    if (gp_stats_excess_kurtosis(v->data, v->rows * v->cols, &k, &err))
+        return lgp_raise(L, &err);
+    lua_pushnumber(L, k);
     return 1;
 }
 

@@ -23,6 +23,7 @@
 #include "batch_util.h"
 #include "gp_blas.h"
 #include "host.h"
+#include "lgprior.h"
 
 static const char usage_text[] =
     "usage: gprior [OPTIONS] [SCRIPT [ARGS...]]\n"
@@ -93,8 +94,8 @@ static int parse_option(int argc, char **argv, int *i, host_opts *o)
         if (!v)
             return usage_error("missing value for option", name);
         if (strcmp(name, "--seed") == 0) {
-            if (!batch_valid_seed(v))
-                return usage_error("bad --seed (expected an integer 0..2^64-1):", v);
+            if (!batch_seed_ok(v))
+                return usage_error("bad --seed (expected an integer 0..2^63-1):", v);
             o->seed = v;
         } else if (strcmp(name, "--out") == 0) {
             if (!*v)
@@ -232,8 +233,8 @@ int main(int argc, char **argv)
     }
     host_opts o;
     memset(&o, 0, sizeof o);
-    o.outdir = "plots";
-    o.seed = "1";
+    o.outdir = LGP_DEFAULT_OUTDIR;
+    o.seed = LGP_DEFAULT_SEED_TEXT;
     o.chunks = list;
     o.sets = list + argc;
     o.argc = argc;

@@ -69,8 +69,11 @@ end
 -- formulas or standard errors) makes the result NaN, which no tolerance passes:
 -- math.max would silently drop it.
 function check.max_z(S, mu, K)
-  local m = gp.moments(S)
   local n = S:rows()
+  local ok, m = pcall(gp.moments, S)
+  if not ok then                             -- non-finite draws: no moments at all
+    return 0 / 0, n + n * (n + 1) // 2, tostring(m)
+  end
   if #mu ~= n or K:rows() ~= n or K:cols() ~= n then
     error(string.format("check: %d points in the draws, but mu has %d entries and K is %d x %d",
                         n, #mu, K:rows(), K:cols()), 3)
@@ -97,10 +100,10 @@ end
 -- Draws S agree with mean mu and covariance K: every entry within tol (5) SE.
 function check:moments(label, S, mu, K, tol)
   tol = tol or 5
-  local worst, count = check.max_z(S, mu, K)
+  local worst, count, why = check.max_z(S, mu, K)
   return report(self, worst <= tol, label, string.format(
-    "%d draws, max |z| = %s over %d mean and covariance entries (tolerance %g SE)",
-    S:cols(), num(worst, "%.2f"), count, tol))
+    "%d draws, max |z| = %s over %d mean and covariance entries (tolerance %g SE)%s",
+    S:cols(), num(worst, "%.2f"), count, tol, why and ("; " .. why) or ""))
 end
 
 -- The same test rejects a wrong formula: some entry beyond tol SE (NaN is not

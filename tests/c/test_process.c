@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gp_process.h"
+#include "gp_rng.h"
 #include "gp_stats.h"
 #include "test_util.h"
 
@@ -278,13 +279,97 @@ static void test_describe(void **state)
     gp_process_release(u);
 }
 
+/* sd, the band and the density from the moments: f has variance 1 and mean
+ * 0.5 + x, so 3 f has sd 3, band 3 m -+ 2 * 3, density N(y; 3 m, 9). */
+static void test_sd_band_pdf(void **state)
+{
+    fixture *s = *state;
+    gp_error err;
+    gp_process *u = gp_process_scale(3.0, s->f, &err);
+    double sd[NPTS], lo[NPTS], hi[NPTS], dens[NPTS], y[NPTS], y0 = 0.25;
+    for (size_t i = 0; i < NPTS; i++)
+        y[i] = 0.1 * (double)i - 0.2;
+    assert_int_equal(gp_process_sd_at(u, s->X, sd, &err), GP_OK);
+    assert_int_equal(gp_process_band(u, s->X, 2.0, lo, hi, &err), GP_OK);
+    assert_int_equal(gp_process_pdf(u, s->X, y, NPTS, dens, &err), GP_OK);
+    for (size_t i = 0; i < NPTS; i++) {
+        double m = 3 * (0.5 + s->X->data[i]), z = (y[i] - m) / 3;
+        assert_close(sd[i], 3.0, 1e-15);
+        assert_close(lo[i], m - 6.0, 1e-14);
+        assert_close(hi[i], m + 6.0, 1e-14);
+        assert_close(dens[i], exp(-0.5 * z * z) / sqrt(2 * 3.14159265358979323846 * 9), 1e-15);
+    }
+    assert_int_equal(gp_process_pdf(u, s->X, &y0, 1, dens, &err), GP_OK); /* one y for all */
+    double z0 = (y0 - 3 * (0.5 + s->X->data[NPTS - 1])) / 3;
+    assert_close(dens[NPTS - 1], exp(-0.5 * z0 * z0) / sqrt(2 * 3.14159265358979323846 * 9),
+                 1e-15);
+    /* refused: a wrong count of y, a non-finite y, a bad width, a certain value,
+     * and a product (not Gaussian) */
+    assert_int_equal(gp_process_pdf(u, s->X, y, 2, dens, &err), GP_ERR_DIM);
+    assert_non_null(strstr(err.msg, "pdf: y has 2 values for 6 points"));
+    y[1] = NAN;
+    assert_int_equal(gp_process_pdf(u, s->X, y, NPTS, dens, &err), GP_ERR_ARG);
+    assert_non_null(strstr(err.msg, "pdf: y[2] is nan"));
+    assert_int_equal(gp_process_band(u, s->X, -1, lo, hi, &err), GP_ERR_ARG);
+    assert_non_null(strstr(err.msg, "band: the width k must be finite and >= 0, got -1"));
+    assert_int_equal(gp_process_band(u, s->X, INFINITY, lo, hi, &err), GP_ERR_ARG);
+    gp_process *zero = gp_process_scale(0.0, s->f, &err);
+    assert_int_equal(gp_process_pdf(zero, s->X, &y0, 1, dens, &err), GP_ERR_ARG);
+    assert_non_null(strstr(err.msg, "pdf: the variance at point 1 is 0"));
+    gp_process *fg = gp_process_product(s->f, s->g, &err);
+    assert_int_equal(gp_process_band(fg, s->X, 2, lo, hi, &err), GP_ERR_ARG);
+    assert_non_null(strstr(err.msg, "band: this process is a product"));
+    assert_int_equal(gp_process_pdf(fg, s->X, &y0, 1, dens, &err), GP_ERR_ARG);
+    assert_non_null(strstr(err.msg, "no Gaussian density"));
+    assert_int_equal(gp_process_sd_at(fg, s->X, sd, &err), GP_OK); /* its moments are exact */
+    gp_process_release(fg);
+    gp_process_release(zero);
+    gp_process_release(u);
+}
+
+/* One input check for every process function (a constant mean never looks at
+ * x, yet a NaN point is refused there too), and no overflowed result returned. */
+static void test_inputs_and_overflow(void **state)
+{
+    fixture *s = *state;
+    gp_error err;
+    gp_func *zero = gp_func_constant(0.0, &err);
+    gp_process *c = gp_process_new(zero, s->k1, &err);
+    gp_matrix *X = gp_matrix_alloc(3, 1), *K = gp_matrix_alloc(3, 3), *S = gp_matrix_alloc(3, 2);
+    double v[3];
+    X->data[1] = NAN;
+    gp_rng rng;
+    gp_rng_seed(&rng, 1);
+    assert_int_equal(gp_process_mean_at(c, X, v, &err), GP_ERR_ARG);
+    assert_non_null(strstr(err.msg, "mean: x[2] is nan"));
+    assert_int_equal(gp_process_var_at(c, X, v, &err), GP_ERR_ARG);
+    assert_non_null(strstr(err.msg, "var: x[2] is nan"));
+    assert_int_equal(gp_process_sd_at(c, X, v, &err), GP_ERR_ARG);
+    assert_int_equal(gp_process_cov(c, X, NULL, K, &err), GP_ERR_ARG);
+    assert_int_equal(gp_process_sample_joint(&c, 1, X, 0, &rng, &S, NULL, 0, NULL, &err),
+                     GP_ERR_ARG);
+    assert_non_null(strstr(err.msg, "sample: x[2] is nan"));
+    X->data[1] = 0.5;
+    gp_process *big = gp_process_scale(1e200, c, &err);
+    assert_int_equal(gp_process_var_at(big, X, v, &err), GP_ERR_NUMERIC);
+    assert_non_null(strstr(err.msg, "var: the variance is inf at entry 1: it overflowed"));
+    assert_int_equal(gp_process_cov(big, X, NULL, K, &err), GP_ERR_NUMERIC);
+    gp_process_release(big);
+    gp_process_release(c);
+    gp_func_release(zero);
+    gp_matrix_free(S);
+    gp_matrix_free(K);
+    gp_matrix_free(X);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sum_moments),     cmocka_unit_test(test_same_leaf_twice),
         cmocka_unit_test(test_warp_moments),    cmocka_unit_test(test_product_moments),
         cmocka_unit_test(test_joint_draws),     cmocka_unit_test(test_dependence_is_refused),
-        cmocka_unit_test(test_describe),
+        cmocka_unit_test(test_describe),        cmocka_unit_test(test_sd_band_pdf),
+        cmocka_unit_test(test_inputs_and_overflow),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

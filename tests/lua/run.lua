@@ -1,7 +1,10 @@
--- Lua-level test runner: loads every tests/lua/test_*.lua (each returns a table
--- of named test functions), runs them in name order, prints failures, and ends
--- with "lua: N passed, N failed". Run: ./gprior run tests/lua/run.lua [-- pattern]
+-- Lua-level test runner: loads every test_*.lua beside this file (each returns
+-- a table of named test functions), runs them in name order, prints failures,
+-- and ends with "lua: N passed, N failed". It fails when it finds no test file
+-- or runs no test, so it cannot pass having run nothing.
+-- Run (from any folder): gprior run tests/lua/run.lua [-- pattern]
 local filter = arg and arg[1]
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 
 local t = {}
 
@@ -61,10 +64,19 @@ function t.ls(dir)
   return names
 end
 
+local function shell_quote(s)
+  return "'" .. s:gsub("'", "'\\''") .. "'"
+end
+
 local files = {}
-local p = io.popen("ls tests/lua/test_*.lua")
+local p = io.popen("ls " .. shell_quote(here) .. "test_*.lua 2>/dev/null")
 for line in p:lines() do files[#files + 1] = line end
 p:close()
+if #files == 0 then
+  print("lua: no test files (test_*.lua) in " .. here)
+  print("lua: 0 passed, 1 failed")
+  os.exit(1)
+end
 
 local passed, failed = 0, 0
 for _, file in ipairs(files) do
@@ -86,6 +98,10 @@ for _, file in ipairs(files) do
 end
 for _, dir in ipairs(tmpdirs) do
   os.execute("chmod -R u+rwx '" .. dir .. "' 2>/dev/null; rm -rf '" .. dir .. "'")
+end
+if passed + failed == 0 then
+  print("lua: no test matched " .. (filter and ("'" .. filter .. "'") or "in " .. #files .. " files"))
+  failed = 1
 end
 print(string.format("lua: %d passed, %d failed", passed, failed))
 if failed > 0 then os.exit(1) end

@@ -61,7 +61,9 @@ return {
   ["wrong argument types are argument errors"] = function(t)
     local fig = gp.figure{}
     t.raises(function() fig:lines("abc", {1}) end, "bad argument #1 to 'lines'")
-    t.raises(function() fig:heatmap(42) end, "bad argument #1 to 'heatmap'")
+    t.raises(function() fig:heatmap(true) end, "bad argument #1 to 'heatmap'")
+    -- a number is a 1 x 1 matrix (the one coercion rule), too small for a heat map
+    t.raises(function() fig:heatmap(42) end, "heatmap: Z must be at least 2 x 2, got 1 x 1")
     t.raises(function() fig:lines({1}, {1}, "red") end, "bad argument #3 to 'lines'")
     t.raises(function() fig.lines({}, {1}, {1}) end, "figure expected")
     t.raises(function() fig:save() end, "bad argument #1 to 'save'")
@@ -196,5 +198,31 @@ return {
     fig:band(x, m, s):band(x, m, s, 1):band(x, m, s, {title = "2 sd"}):band(x, m, s, 3, {alpha = 0.2})
     t.eq(tostring(fig), "figure(1 panel, 4 layers)", "bands")
     t.raises(function() fig:band(x, m, s, -1) end, "k must be")
+  end,
+  ["every figure option is validated, with its real value in the message"] = function(t)
+    local fig, x = gp.figure{}, {1, 2}
+    local function lines(opts) return function() fig:lines(x, x, opts) end end
+    t.raises(function() gp.figure{legend = "top left\0junk"} end,
+             "figure: bad option 'legend' %(a string without zero bytes expected, got one with a zero byte at position 9%)")
+    t.raises(lines{dash = "dashed\0"}, "lines: bad option 'dash' %(a string without zero bytes")
+    t.raises(lines{dash = 2.5}, "lines: bad option 'dash' %(integer expected, got 2%.5%)")
+    t.raises(lines{dash = 0 / 0}, "bad option 'dash' %(integer expected, got %-?nan%)")
+    t.raises(lines{dash = 2^70}, "bad option 'dash' %(integer expected, got 1%.1805916207174e%+21%)")
+    t.raises(lines{dash = 1 << 40}, "bad option 'dash' %(integer within %-2%^31%.%.2%^31%-1 expected, got 1099511627776%)")
+    t.raises(lines{dash = 5}, "lines: dash must be 0 %(solid%) %.%. 4 %(dash%-dot%-dot%), got 5")
+    t.raises(lines{dash = {}}, "bad option 'dash' %(string expected, got table%)")
+    t.raises(lines{alpha = 0 / 0}, "lines: bad option 'alpha' %(finite number expected, got %-?nan%)")
+    t.raises(lines{width = math.huge}, "bad option 'width' %(finite number expected, got inf%)")
+    t.raises(function() gp.figure{size = {800.5, 600}} end, "figure: bad option 'size' %(integer expected, got 800%.5%)")
+    t.raises(function() gp.figure{size = {1e10, 600}} end, "bad option 'size' %(integer within")
+    t.raises(function() gp.figure{xrange = {0, 0 / 0}} end, "bad option 'xrange' %(finite number expected, got %-?nan%)")
+    t.raises(function() gp.figure{xrange = 5} end, "bad option 'xrange' %(a list of numbers expected, got number%)")
+    t.raises(function() fig:heatmap(gp.randn(3, 3), {palette = "gray\0"}) end, "zero byte")
+    t.raises(function() gp.figure{legend = 3} end, "bad option 'legend' %(string expected, got number%)")
+    t.raises(function() fig:histogram({1, 2}, {bins = -1}) end, "histogram: bins must be >= 1, got %-1")
+    t.raises(function() fig:histogram({1, 2}, {bins = 2.5}) end, "bad option 'bins' %(integer expected, got 2%.5%)")
+    -- names and numbers that are right still work
+    fig:lines(x, x, {dash = "dotted"}):lines(x, x, {dash = 3}):lines(x, x, {alpha = 0.5})
+    t.eq(tostring(gp.figure{legend = "bottom right", size = {640, 480}}), "figure(0 panels, 0 layers)", "ok")
   end,
 }

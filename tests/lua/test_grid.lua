@@ -65,7 +65,10 @@ return {
     t.raises(function() f:sample_grid(0, 1, 10, {seed = -1}) end, "'seed' must be >= 0")
     t.raises(function() f:sample_grid(1, 0, 10) end, "need a < b")
     t.raises(function() f:sample_grid(0, 1, 0) end, "grid points must be >= 1")
-    t.raises(function() f:sample_grid(0, math.huge, 10) end, "finite")
+    t.raises(function() f:sample_grid(0, math.huge, 10) end, "sample_grid: stop must be finite, got inf")
+    t.raises(function() f:sample_grid(0, 1, 10, {method = "dense\0"}) end, "zero byte")
+    t.raises(function() f:sample_grid(0, 1, 10, {n = 1 << 40}) end,
+             "sample_grid: a 10 x 1099511627776 matrix needs .*%(the size comes from option 'n'%)")
     t.raises(function() gp.GP{kernel = gp.linear{}}:sample_grid(0, 1, 10) end,
              "kernel linear%(variance=1, offset=0%) is not stationary.*f:sample")
     t.raises(function() (f + f):sample_grid(0, 1, 10) end, "combination")
@@ -96,6 +99,9 @@ return {
     local f = gp.GP{kernel = gp.rbf{}}
     t.raises(function() f:sample_rff(x, {feature = 10}) end, "unknown option 'feature'")
     t.raises(function() f:sample_rff(x, {features = 0}) end, "'features' must be >= 1")
+    t.raises(function() f:sample_rff(x, {features = -3}) end, "'features' must be >= 1, got %-3")
+    t.raises(function() f:sample_rff(x, {features = 1.5}) end, "bad option 'features' %(integer expected, got 1%.5%)")
+    t.raises(function() f:sample_rff({0 / 0}) end, "finite")
     t.raises(function() gp.GP{kernel = gp.rbf{lengthscale = {1, 2, 3}}}:sample_rff(gp.matrix{{1, 2}}) end,
              "3 length%-scales for 2%-D input")
     t.raises(function() (2 * f):sample_rff(x) end, "combination")

@@ -61,4 +61,70 @@ return {
     t.raises(function() m:write_tsv("/etc/passwd/m.tsv") end, "cannot")
     t.eq(#t.ls(dir), 1, "no temporary file left")
   end,
+  ["linspace without overflow at the ends of the doubles"] = function(t)
+    local x = gp.linspace(-1.7e308, 1.7e308, 3)
+    t.eq(x[1], -1.7e308, "first"); t.eq(x[2], 0, "middle"); t.eq(x[3], 1.7e308, "last")
+    local y = gp.linspace(0, 1e308, 101)   -- (b - a) (n - 1) overflows, no point does
+    for i = 1, 101 do t.truthy(y[i] == y[i] and y[i] < math.huge, "finite point " .. i) end
+    t.near(y[51], 0.5e308, 1e294, "midpoint")
+    t.raises(function() gp.linspace(0, math.huge, 3) end, "linspace: stop must be finite, got inf")
+  end,
+  ["sizes are checked before anything is allocated"] = function(t)
+    -- no machine has 8 TiB to give: refused with the shape, the bytes and the argument
+    local e = t.raises(function() gp.randn(2^40) end,
+                       "randn: a 1099511627776 x 1 matrix needs 8796093022232 bytes")
+    t.truthy(e:find("more than the .* of memory available"), e)
+    t.truthy(e:find("the size comes from argument #1", 1, true), e)
+    t.truthy(e:find("^[^:]*test_matrix%.lua:%d+:"), "file:line: " .. e)
+    t.raises(function() gp.matrix(2^40, 1) end, "matrix: a 1099511627776 x 1 matrix needs")
+    -- sizes that overflow, and format artefacts ('%z') never reach the user
+    e = t.raises(function() gp.matrix(2^31, 2^31) end,
+                 "a 2147483648 x 2147483648 matrix needs more than 18446744073709551615 bytes")
+    t.truthy(not e:find("invalid option"), e)
+    e = t.raises(function() gp.linspace(0, 1, math.maxinteger) end,
+                 "a 9223372036854775807 x 1 matrix needs more than")
+    t.truthy(not e:find("invalid option"), e)
+    e = t.raises(function() gp.GP{kernel = gp.rbf{}}:sample({1, 2}, {n = 2^40}) end,
+                 "sample: a 2 x 1099511627776 matrix needs")
+    t.truthy(e:find("the size comes from option 'n'", 1, true), e)
+    t.raises(function() gp.randn(0) end, "rows must be >= 1, got 0")
+    t.raises(function() gp.randn(2.5) end, "number has no integer representation")
+  end,
+  ["one coercion rule: a number is a 1 x 1 matrix, a table a column or rows"] = function(t)
+    local f = gp.GP{kernel = gp.rbf{}, mean = function(x) return 2 * x end}
+    t.eq(f:mean(1.5)[1], 3, "f:mean(number)")
+    t.eq(f:var(1)[1], 1, "f:var(number)")
+    t.eq(gp.matrix(gp.matrix{1, 2})[2], 2, "a matrix copies")
+    t.eq((gp.matrix{1, 2} + 1)[2], 3, "matrix + number")
+    t.raises(function() f:mean("1") end, "matrix or table of numbers %(or a number%) expected, got string")
+    t.raises(function() f:mean{1, "x"} end, "element 2 is a string, not a number")
+    t.raises(function() gp.poly{1, "x"} end, "element 2 is a string")
+  end,
+  ["arithmetic never returns a silent inf or NaN"] = function(t)
+    t.raises(function() return gp.matrix{1, 2} / 0 end, "matrix /: element %(1, 1%) is inf %(1 / 0%)")
+    t.raises(function() return gp.matrix{1e308} * 10 end, "element %(1, 1%) is inf")
+    t.raises(function() return gp.matrix{0 / 0} + 1 end, "is %-?nan")
+    t.eq((-gp.matrix{1, -2})[2], 2, "negation")
+  end,
+  ["internal state in the registry is checked, not trusted"] = function(t)
+    local reg = debug.getregistry()
+    reg["gprior.rng"] = nil                   -- the name it once had: no effect now
+    t.eq(gp.randn(2):rows(), 2, "randn after removing gprior.rng")
+    local key, state
+    for k, v in pairs(reg) do
+      local mt = getmetatable(v)
+      if type(v) == "userdata" and type(mt) == "table" and mt.__name == "gprior.state" then
+        key, state = k, v
+      end
+    end
+    t.truthy(key, "the state is in the registry")
+    reg[key] = nil
+    t.raises(function() gp.randn(2) end, "internal state .* was removed .* or replaced")
+    reg[key] = io.stdout                      -- another userdata
+    t.raises(function() gp.GP{kernel = gp.rbf{}}:sample{1, 2} end, "internal state")
+    t.raises(function() gp.seed(3) end, "internal state")
+    t.raises(function() gp.outdir() end, "internal state")
+    reg[key] = state
+    t.eq(gp.randn(1):rows(), 1, "restored")
+  end,
 }

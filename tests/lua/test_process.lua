@@ -1,17 +1,6 @@
 -- Lua-level tests of processes and sampling.
 local gp = require "gprior"
 
--- Empirical mean and covariance of the columns of S (n x N) at rows i, j.
-local function moments(S, i, j)
-  local N = S:cols()
-  local mi, mj = 0, 0
-  for c = 1, N do mi = mi + S:get(i, c); mj = mj + S:get(j, c) end
-  mi, mj = mi / N, mj / N
-  local cij = 0
-  for c = 1, N do cij = cij + (S:get(i, c) - mi) * (S:get(j, c) - mj) end
-  return mi, mj, cij / (N - 1)
-end
-
 return {
   ["mean, var, sd, cov"] = function(t)
     local f = gp.GP{kernel = gp.rbf{amplitude = 2}, mean = function(x) return 3 * x end}
@@ -53,7 +42,8 @@ return {
     local N = 20000
     local S = gp.GP{kernel = k, mean = 1}:sample(x, {n = N, seed = 3})
     local K = k:gram(x)
-    local m1, _, c12 = moments(S, 1, 2)
+    local m = gp.moments(S)
+    local m1, c12 = m.mean[1], m.cov:get(1, 2)
     t.near(m1, 1, 5 * math.sqrt(K:get(1, 1) / N), "mean")
     local se = math.sqrt((K:get(1, 2) ^ 2 + K:get(1, 1) * K:get(2, 2)) / N)
     t.near(c12, K:get(1, 2), 5 * se, "covariance")
@@ -74,5 +64,50 @@ return {
     t.raises(function() f:sample("x") end, "matrix or table")
     t.raises(function() gp.GP{} end, "'kernel' must be a kernel")
     t.raises(function() gp.GP{kernel = gp.rbf{}, mean = "zero"} end, "'mean' must be")
+  end,
+  ["sd, band and pdf come from the core's moments"] = function(t)
+    local f = 3 * gp.GP{kernel = gp.rbf{}, mean = function(x) return x end}
+    local x = gp.linspace(0, 1, 3)
+    local lo, hi = f:band(x, 1.5)
+    t.near(f:sd(x)[2], 3, 1e-15, "sd"); t.near(lo[3], 3 - 4.5, 1e-14, "lower"); t.near(hi[3], 3 + 4.5, 1e-14, "upper")
+    local z = (0.25 - 1.5) / 3
+    t.near(f:pdf(x, 0.25)[2], math.exp(-z * z / 2) / math.sqrt(2 * math.pi * 9), 1e-15, "pdf at one y")
+    t.near(f:pdf(x, {0, 0, 3})[3], 1 / math.sqrt(2 * math.pi * 9), 1e-15, "pdf at y_i")
+    t.raises(function() f:pdf(x, {0, 0}) end, "pdf: y has 2 values for 3 points")
+    t.raises(function() f:band(x, -1) end, "band: the width k must be finite and >= 0, got %-1")
+    t.raises(function() (0 * f):pdf(x, 0) end, "pdf: the variance at point 1 is 0")
+  end,
+  ["no process method returns NaN for a NaN input or y"] = function(t)
+    local f = gp.GP{kernel = gp.rbf{}}   -- a constant mean never looks at x: still refused
+    t.raises(function() f:mean{0 / 0} end, "mean: x%[1%] is %-?nan %(values must be finite%)")
+    t.raises(function() f:var{1, 0 / 0} end, "var: x%[2%] is %-?nan")
+    t.raises(function() f:sd{math.huge} end, "var: x%[1%] is inf")
+    t.raises(function() f:cov({1}, {0 / 0}) end, "cov: x2%[1%] is %-?nan")
+    t.raises(function() f:sample{0 / 0} end, "sample: x%[1%] is %-?nan")
+    t.raises(function() f:pdf({1}, 0 / 0) end, "pdf: y%[1%] is %-?nan")
+    t.raises(function() f:band({0 / 0}) end, "x%[1%] is %-?nan")
+    t.raises(function() (1e200 * f):var{1} end, "var: the variance is inf at entry 1: it overflowed")
+  end,
+  ["moments and kurtosis refuse what has no answer, and name it"] = function(t)
+    t.raises(function() gp.kurtosis{2, 2, 2} end, "kurtosis: all 3 values are equal %(2%)")
+    t.raises(function() gp.kurtosis{1, 0 / 0, 3} end, "kurtosis: v%[2%] is %-?nan")
+    t.raises(function() gp.kurtosis{1, math.huge} end, "kurtosis: v%[2%] is inf")
+    t.near(gp.kurtosis{1e300, -1e300, 1e300, -1e300}, -2, 1e-14, "no overflow at 1e300")
+    local m = gp.moments{{4, 4, 4}, {1, 2, 3}}    -- a constant row: zero covariance, zero SE
+    t.eq(m.cov:get(1, 1), 0, "cov"); t.eq(m.se_cov:get(1, 2), 0, "se_cov"); t.eq(m.mean[1], 4, "mean")
+    t.raises(function() gp.moments{{1, 0 / 0}} end, "moments: S%(1, 2%) is %-?nan")
+    t.raises(function() gp.moments{{1e200, -1e200, 3e200}} end, "moments: the standard error of the mean overflows")
+  end,
+  ["sampling options: one reader, real values in the messages"] = function(t)
+    local f, x = gp.GP{kernel = gp.rbf{}}, {0, 1}
+    t.raises(function() f:sample(x, {n = 0 / 0}) end, "sample: bad option 'n' %(integer expected, got %-?nan%)")
+    t.raises(function() f:sample(x, {n = 2^70}) end, "bad option 'n' %(integer expected, got 1%.1805916207174e%+21%)")
+    t.raises(function() f:sample(x, {jitter = 0 / 0}) end, "bad option 'jitter' %(finite number expected, got %-?nan%)")
+    t.raises(function() f:sample(x, {seed = "7"}) end, "bad option 'seed' %(integer expected, got string%)")
+    t.raises(function() gp.sample_joint({f}, x, {seed = -2}) end, "sample_joint: option 'seed' must be >= 0, got %-2")
+    t.raises(function() gp.mvn_sample({0}, {{1}}, {method = "x"}) end, "mvn_sample: unknown option 'method'")
+    t.raises(function() f:sample(x, "n = 5") end, "bad argument #2 to 'sample' %(table of options expected, got string%)")
+    local S, info = f:sample(x, {seed = math.maxinteger, n = 2})
+    t.eq(S:cols(), 2, "the largest seed"); t.eq(getmetatable(info).__name, "gprior.sample_info", "info type")
   end,
 }

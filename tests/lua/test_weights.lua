@@ -1,20 +1,10 @@
 -- Lua-level tests of bases, weight-space models and the random erf network.
 local gp = require "gprior"
 
--- Empirical mean and covariance of rows i, j of S (draws in columns), and the
--- standard error of that covariance from the spread of the centred products.
+-- Empirical mean of row i, covariance of rows i, j, and its standard error.
 local function moments(S, i, j)
-  local N = S:cols()
-  local mi, mj = 0, 0
-  for c = 1, N do mi = mi + S:get(i, c); mj = mj + S:get(j, c) end
-  mi, mj = mi / N, mj / N
-  local s1, s2 = 0, 0
-  for c = 1, N do
-    local p = (S:get(i, c) - mi) * (S:get(j, c) - mj)
-    s1 = s1 + p; s2 = s2 + p * p
-  end
-  local cij = s1 / N
-  return mi, mj, cij, math.sqrt((s2 / N - cij * cij) / N)
+  local m = gp.moments(S)
+  return m.mean[i], m.cov:get(i, j), m.se_cov:get(i, j)
 end
 
 return {
@@ -105,7 +95,7 @@ return {
     local N = 20000
     local S = m:sample(gp.matrix{-0.5, 0.8}, {n = N, seed = 9})
     local K, mu = m:cov{-0.5, 0.8}, m:mean{-0.5, 0.8}
-    local m1, _, c12, se = moments(S, 1, 2)
+    local m1, c12, se = moments(S, 1, 2)
     t.near(m1, mu[1], 5 * math.sqrt(K:get(1, 1) / N), "mean")
     t.near(c12, K:get(1, 2), 5 * se, "covariance")
   end,
@@ -119,8 +109,8 @@ return {
     local F = net:sample(x, {n = N, seed = 21})
     t.eq(F:rows(), 2, "rows"); t.eq(F:cols(), N, "cols")
     local K = k:gram(x)
-    local m1, _, c12, se = moments(F, 1, 2)
-    local _, _, c11, se11 = moments(F, 1, 1)
+    local m1, c12, se = moments(F, 1, 2)
+    local _, c11, se11 = moments(F, 1, 1)
     t.near(m1, 0, 5 * math.sqrt(K:get(1, 1) / N), "mean")
     t.near(c12, K:get(1, 2), 5 * se, "cov(f(-1), f(0.7))")
     t.near(c11, K:get(1, 1), 5 * se11, "var f(-1)")
@@ -165,5 +155,28 @@ return {
     t.raises(function() gp.erf_network{J = 2}:sample(gp.matrix{{1, 2}}) end,
              "input has dimension 2 %(columns%) but Sigma is 2 x 2")
     t.raises(function() gp.erf_network{J = 2}:sample({1}, {n = -1}) end, "option 'n' must be >= 1")
+  end,
+  ["the core checks every size as the user wrote it"] = function(t)
+    t.raises(function() gp.basis.fourier{J = -5} end, "fourier: J must be >= 1, got %-5")
+    t.raises(function() gp.basis.fourier{J = 1 << 40} end, "fourier: J must be <= 10000000, got 1099511627776")
+    t.raises(function() gp.basis.fourier{J = 4, dim = -1} end, "fourier: dim must be in 1%.%.2500000 %(for J = 4%), got %-1")
+    t.raises(function() gp.basis.polynomial{degree = 1 << 40} end, "degree must be in 0%.%.1000, got 1099511627776")
+    t.raises(function() gp.bumps_model{J = -1} end, "bumps_model: J must be >= 2, got %-1")
+    t.raises(function() gp.erf_network{J = -7} end, "erf_network: J must be >= 1, got %-7")
+    t.raises(function() gp.erf_network{} end, "erf_network: option 'J' %(the number of hidden units%) is required")
+    t.raises(function() gp.erf_network{J = 2, Sigma = 0 / 0} end, "bad option 'Sigma' %(finite number expected")
+    t.raises(function() gp.erf_network{J = 2, Sigma = "x"} end,
+             "erf_network: bad option 'Sigma' %(matrix, number or table of numbers expected, got string%)")
+  end,
+  ["the bumps limit is an rbf kernel made by the core; results never overflow silently"] = function(t)
+    local k = gp.bumps_limit{lengthscale = 0.7, sigma = 1.3}
+    t.near(k(0.3, -0.2), math.sqrt(math.pi) * 0.7 * 1.69 * math.exp(-0.25 / 1.96), 1e-13, "k(x, y)")
+    t.raises(function() gp.bumps_limit{sigma = 0 / 0} end, "bumps_limit: bad option 'sigma' %(finite number expected")
+    local big = gp.weights{basis = gp.basis.polynomial{degree = 1000}, cov = 1e100}
+    t.raises(function() big:var{2} end, "weights: the variance is inf at entry 1: it overflowed")
+    t.raises(function() big:sample({2}, {seed = 1}) end, "weights: the draw is")
+    local net = gp.erf_network{J = 2, Sigma = gp.matrix{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}}
+    t.eq(net:dim(), 2, "net:dim() is the input dimension"); t.eq(net:size(), 2, "net:size()")
+    t.near(gp.weights{basis = gp.basis.polynomial{}, cov = 4}:sd{1}[1], math.sqrt(8), 1e-15, "sd")
   end,
 }
