@@ -139,6 +139,25 @@ static void periodic_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i
     }
 }
 
+/* cosine: a^2 prod_c cos(2 pi (x_c - y_c) / p_c), one period or one per
+ * dimension. In 1-D the spectral density is two point masses at +-1/p; the
+ * product of such 1-D kernels is PSD in any dimension (cos(2 pi r / p) of the
+ * Euclidean distance is not, for d > 1). */
+static void cosine_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1,
+                          double *restrict out)
+{
+    const gp_kernel *k = e->k;
+    const gp_kparam *per = &k->par[1];
+    const size_t len = i1 - i0, np = per->rows * per->cols;
+    const double a2 = amp2(k);
+    for (size_t c = 0; c < e->X->cols; c++) {
+        const double p = per->v[np == 1 ? 0 : c], w = 2.0 * GP_PI / p;
+        const double *xc = &GP_AT(e->X, i0, c), yjc = GP_AT(e->Y, j, c);
+        for (size_t i = 0; i < len; i++)
+            out[i] = (c ? out[i] : a2) * cos(phase(xc[i], yjc, p, w));
+    }
+}
+
 /* ---- dot-product kernels of v = x.x' (GP_GEOM_DOT) ---------------------------- */
 
 /* linear: offset + variance x.x' */
@@ -263,6 +282,14 @@ const gp_kernel_desc gp_kernel_table[] = {
      .stationary = 1,
      .geometry = GP_GEOM_CUSTOM,
      .column = periodic_column},
+    {.name = "cosine",
+     .note = "prod_j cos(2 pi (x_j - x'_j) / p_j)",
+     .params = {GP_SPEC_AMPLITUDE,
+                {.name = "period", .kind = GP_PARAM_LIST, .def = 1, .lo = 0, .hi = HUGE_VAL,
+                 .flags = GP_PARAM_ABOVE | GP_PARAM_INVERTIBLE | GP_PARAM_PER_DIM}},
+     .stationary = 1,
+     .geometry = GP_GEOM_CUSTOM,
+     .column = cosine_column},
     {.name = "linear",
      .params = {GP_SPEC_NONNEG("variance", 1), GP_SPEC_NONNEG("offset", 0)},
      .geometry = GP_GEOM_DOT,

@@ -80,6 +80,14 @@ return {
     local k = gp.rbf{lengthscale = 1, amplitude = 1} + 0.5 * gp.linear{}
     t.eq(tostring(k), "rbf(amplitude=1, lengthscale=1) + 0.5 * linear(variance=1, offset=0)", "tostring")
   end,
+  ["cosine: a constructor generated from the core's table"] = function(t)
+    local k = gp.cosine{amplitude = 2, period = 6}
+    t.near(k(0, 1), 4 * 0.5, 1e-14, "4 cos(2 pi / 6)")
+    t.near(gp.cosine{period = {6, 4}}({0, 0}, {2, 2}), 0.5, 1e-15, "cos(2 pi 2/6) cos(2 pi 2/4)")
+    t.eq(tostring(k), "cosine(amplitude=2, period=6; prod_j cos(2 pi (x_j - x'_j) / p_j))", "tostring")
+    t.raises(function() gp.cosine{lengthscale = 1} end, "unknown option 'lengthscale' %(known: amplitude, period%)")
+    t.raises(function() gp.cosine{period = -1} end, "cosine: period must be finite and > 0, got %-1")
+  end,
   ["poly is callable and printable"] = function(t)
     local p = gp.poly{1, 0, 2}
     t.eq(p(3), 19, "1 + 2 x^2 at 3")
