@@ -127,6 +127,33 @@ return {
     t.raises(function() gp.linear{}:gram(gp.matrix{{1e200, 1e200}}, gp.matrix{{1e200, -1e200}}) end,
       "linear: entry %(1, 1%).* is %-?nan")
   end,
+  ["100 000-deep sums and products are evaluated and printed without recursion"] = function(t)
+    local w, k = gp.white{}, gp.white{}
+    for _ = 1, 100000 do k = k + w end
+    t.eq(k(0, 0), 100001, "sum of 100001 whites"); t.eq(k(0, 1), 0, "white off the diagonal")
+    t.eq(k:diag(gp.matrix{2, 3})[2], 100001, "diag")
+    t.eq(#tostring(k), 100001 * #"white(variance=1)" + 100000 * #" + ", "one term per white")
+    local r, p = gp.rbf{lengthscale = 1000}, gp.constant(1)
+    for _ = 1, 100000 do p = p * r end
+    t.near(p(0, 1), math.exp(-0.5e-6 * 100000), 1e-10, "product of 100000 rbfs (1e5 roundings)")
+    t.truthy(tostring(p):find("^constant%(1%) %* rbf"), "product printed flat")
+    local c = gp.rbf{}
+    for _ = 1, 100000 do c = 1 * c end
+    t.eq(tostring(c), "1 * rbf(amplitude=1, lengthscale=1)", "scalings fold: c1 (c2 k) = (c1 c2) k")
+    t.eq(tostring(2 * (3 * gp.rbf{})), "6 * rbf(amplitude=1, lengthscale=1)", "folded")
+  end,
+  ["nesting that cannot be flattened is refused past a stated depth"] = function(t)
+    local k = gp.rbf{}
+    t.raises(function() for _ = 1, 2000 do k = k:warp(gp.poly{1}) end end,
+      "warp: the expression would be nested 1001 levels deep, more than the 1000 allowed")
+    t.eq(k(0, 0), 1, "the deepest warp allowed still evaluates")
+    local s = gp.rbf{}
+    t.raises(function() for _ = 1, 2000 do s = (s + gp.white{}) * gp.rbf{} end end,
+      "nested %d+ levels deep, more than the 1000 allowed")
+    local d = gp.rbf{}
+    t.raises(function() for _ = 1, 30 do d = d + d end end,
+      "sum: the expression would have 4194303 nodes written out, more than the 2097152 allowed")
+  end,
   ["poly is callable and printable"] = function(t)
     local p = gp.poly{1, 0, 2}
     t.eq(p(3), 19, "1 + 2 x^2 at 3")
