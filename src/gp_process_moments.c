@@ -5,6 +5,7 @@
  *   Cov(u(x), u(x')) = sum_A alpha_A(x) C_A(x, x') alpha_A(x'),
  * where alpha_A sums the coefficients of the terms on atom A, and distinct atoms
  * are independent (gp_process.c refuses expressions where they are not). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,11 +28,13 @@ static gp_code nomem(gp_error *err)
     return gp_error_set(err, GP_ERR_NOMEM, "process moments: out of memory");
 }
 
+static gp_code mean_rec(const gp_process *p, const gp_matrix *X, double *mu, gp_error *err);
+
 /* mu += (sum) or *= (product) the mean of term, or the offset function. */
 static gp_code mean_term(const gp_process *term, const gp_func *offset, const gp_matrix *X,
                          double *tmp, double *mu, int product, gp_error *err)
 {
-    gp_code rc = term ? gp_process_mean_at(term, X, tmp, err) : gp_func_eval_rows(offset, X, tmp, err);
+    gp_code rc = term ? mean_rec(term, X, tmp, err) : gp_func_eval_rows(offset, X, tmp, err);
     for (size_t i = 0; !rc && i < X->rows; i++)
         mu[i] = product ? mu[i] * tmp[i] : mu[i] + tmp[i];
     return rc;
@@ -62,14 +65,14 @@ static gp_code mean_terms(const gp_process *p, const gp_matrix *X, double *mu, g
     return rc;
 }
 
-gp_code gp_process_mean_at(const gp_process *p, const gp_matrix *X, double *mu, gp_error *err)
+static gp_code mean_rec(const gp_process *p, const gp_matrix *X, double *mu, gp_error *err)
 {
     size_t n = X->rows;
     switch (p->type) {
     case PROC_LEAF:
         return gp_func_eval_rows(p->mean, X, mu, err);
     case PROC_SCALE: {
-        gp_code rc = gp_process_mean_at(p->a, X, mu, err);
+        gp_code rc = mean_rec(p->a, X, mu, err);
         for (size_t i = 0; !rc && i < n; i++)
             mu[i] *= p->c;
         return rc;
@@ -78,7 +81,7 @@ gp_code gp_process_mean_at(const gp_process *p, const gp_matrix *X, double *mu, 
         double *tmp = malloc(n * sizeof *tmp);
         if (!tmp)
             return nomem(err);
-        gp_code rc = gp_process_mean_at(p->a, X, mu, err);
+        gp_code rc = mean_rec(p->a, X, mu, err);
         if (!rc)
             rc = gp_func_eval_rows(p->fn, X, tmp, err);
         for (size_t i = 0; !rc && i < n; i++)
@@ -221,9 +224,9 @@ static gp_code cov_product(const gp_process *p, const gp_matrix *X, const gp_mat
         moments_out of = {M, o->n, o->m, o->diag};
         rc = cov_expr(f, X, Y, &of, err);
         if (!rc)
-            rc = gp_process_mean_at(f, X, mfx, err);
+            rc = mean_rec(f, X, mfx, err);
         if (!rc)
-            rc = gp_process_mean_at(f, Yr, mfy, err);
+            rc = mean_rec(f, Yr, mfy, err);
         for (size_t j = 0; !rc && j < (o->diag ? 1 : m); j++)
             for (size_t i = 0; i < n; i++) {
                 const size_t jj = o->diag ? i : j, k = o->diag ? i : j * n + i;
@@ -296,6 +299,31 @@ static gp_code check_inputs(const gp_matrix *X, const gp_matrix *Y, gp_error *er
     return GP_OK;
 }
 
+/* GP_OK if the n x m values v (what: "mean", "variance": a vector, m = 1;
+ * "covariance": a matrix) are finite, else an error naming the first entry
+ * that is not (a large scaling c gives c^2 k, which can overflow). */
+static gp_code check_finite(const char *what, const double *v, size_t n, size_t m, gp_error *err)
+{
+    for (size_t k = 0; k < n * m; k++)
+        if (!isfinite(v[k])) {
+            if (strcmp(what, "covariance") != 0)
+                return gp_error_set(err, GP_ERR_NUMERIC,
+                                    "process %s: the value at x_%zu is %g, not finite (it "
+                                    "overflows)",
+                                    what, k + 1, v[k]);
+            return gp_error_set(err, GP_ERR_NUMERIC,
+                                "process %s: entry (%zu, %zu) is %g, not finite (it overflows)",
+                                what, k % n + 1, k / n + 1, v[k]);
+        }
+    return GP_OK;
+}
+
+gp_code gp_process_mean_at(const gp_process *p, const gp_matrix *X, double *mu, gp_error *err)
+{
+    gp_code rc = mean_rec(p, X, mu, err);
+    return rc ? rc : check_finite("mean", mu, X->rows, 1, err);
+}
+
 gp_code gp_process_cov(const gp_process *p, const gp_matrix *X, const gp_matrix *Y, gp_matrix *K,
                        gp_error *err)
 {
@@ -307,7 +335,8 @@ gp_code gp_process_cov(const gp_process *p, const gp_matrix *X, const gp_matrix 
         return gp_error_set(err, GP_ERR_DIM, "process covariance: output is %zu x %zu, need %zu x %zu",
                             K->rows, K->cols, X->rows, m);
     moments_out o = {K->data, X->rows, m, 0};
-    return cov_expr(p, X, Y, &o, err);
+    rc = cov_expr(p, X, Y, &o, err);
+    return rc ? rc : check_finite("covariance", K->data, X->rows, m, err);
 }
 
 gp_code gp_process_var_at(const gp_process *p, const gp_matrix *X, double *var, gp_error *err)
@@ -316,5 +345,6 @@ gp_code gp_process_var_at(const gp_process *p, const gp_matrix *X, double *var, 
     if (rc)
         return rc;
     moments_out o = {var, X->rows, 1, 1};
-    return cov_expr(p, X, NULL, &o, err);
+    rc = cov_expr(p, X, NULL, &o, err);
+    return rc ? rc : check_finite("variance", var, X->rows, 1, err);
 }

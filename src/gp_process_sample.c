@@ -153,8 +153,15 @@ gp_code gp_process_sample_joint(gp_process *const *ps, size_t np, const gp_matri
             rc = sample_leaf(leaves[l], X, jitter_rel, rng, draws[l],
                              infos && l < max_infos ? &infos[l] : NULL, err);
     }
-    for (size_t i = 0; !rc && i < np; i++)
+    for (size_t i = 0; !rc && i < np; i++) {
         rc = evaluate(ps[i], X, leaves, draws, outs[i], err);
+        const size_t bad = rc ? (size_t)-1 : gp_matrix_find_nonfinite(outs[i]);
+        if (bad != (size_t)-1)
+            rc = gp_error_set(err, GP_ERR_NUMERIC,
+                              "sample: the draw of process %zu is %g at x_%zu in draw %zu, not "
+                              "finite (it overflows)",
+                              i + 1, outs[i]->data[bad], bad % X->rows + 1, bad / X->rows + 1);
+    }
     for (size_t l = 0; l < nl; l++)
         gp_matrix_free(draws[l]);
     if (nleaves)

@@ -77,6 +77,13 @@ return {
     local s = f
     t.raises(function() for _ = 1, 30 do s = s + s end end, "process sum: the expression would have")
   end,
+  ["moments that overflow are errors, not inf"] = function(t)
+    local u = 1e200 * f
+    t.raises(function() u:var(x) end, "process variance: the value at x_1 is inf, not finite")
+    t.raises(function() u:cov(x) end, "process covariance: entry %(1, 1%) is inf")
+    t.raises(function() (f + 1e308 + 1e308):mean(x) end, "process mean: the value at x_1 is inf")
+    t.raises(function() ((1e200 * f) * (1e200 * g)):sample(x) end, "sample: the draw of process 1 is %-?inf")
+  end,
   ["combination misuse is an error that explains"] = function(t)
     t.raises(function() return f + gp.rbf{} end, "cannot add a process and a kernel")
     t.raises(function() return f * "x" end, "cannot multiply a process and a string")
