@@ -272,50 +272,25 @@ gp_kernel *gp_kernel_select(gp_kernel *k, const size_t *dims, size_t n, gp_error
 void gp_kernel_walk_init(gp_kernel_walk *w, const gp_kernel *k)
 {
     w->type = k->type;
-    w->stack = w->small;
-    w->cap = sizeof w->small / sizeof w->small[0];
-    w->small[0] = k;
-    w->n = 1;
-    w->failed = 0;
-}
-
-static int walk_push(gp_kernel_walk *w, const gp_kernel *k)
-{
-    if (w->n == w->cap) {
-        const size_t cap = 2 * w->cap;
-        const gp_kernel **s = malloc(cap * sizeof *s);
-        if (!s) {
-            w->failed = 1;
-            return 0;
-        }
-        memcpy(s, w->stack, w->n * sizeof *s);
-        if (w->stack != w->small)
-            free(w->stack);
-        w->stack = s;
-        w->cap = cap;
-    }
-    w->stack[w->n++] = k;
-    return 1;
+    gp_stack_init(&w->stack, sizeof k);
+    gp_stack_push(&w->stack, &k);
 }
 
 const gp_kernel *gp_kernel_walk_next(gp_kernel_walk *w)
 {
-    while (w->n > 0 && !w->failed) {
-        const gp_kernel *k = w->stack[--w->n];
+    const gp_kernel *k;
+    while (gp_stack_pop(&w->stack, &k)) {
         if (k->type != w->type)
             return k;
-        if (!walk_push(w, k->b) || !walk_push(w, k->a)) /* a comes out first */
-            return NULL;
+        if (!gp_stack_push(&w->stack, &k->b) || !gp_stack_push(&w->stack, &k->a))
+            return NULL; /* out of memory: w->stack.failed */
     }
     return NULL;
 }
 
 void gp_kernel_walk_free(gp_kernel_walk *w)
 {
-    if (w->stack != w->small)
-        free(w->stack);
-    w->stack = w->small;
-    w->n = 0;
+    gp_stack_free(&w->stack);
 }
 
 /* ---- describe -------------------------------------------------------------- */
@@ -348,7 +323,7 @@ static void describe_nary(const gp_kernel *k, gp_sbuf *sb)
         else
             describe_factor(op, sb);
     }
-    if (w.failed)
+    if (w.stack.failed)
         gp_sbuf_puts(sb, " ... (out of memory)");
     gp_kernel_walk_free(&w);
 }

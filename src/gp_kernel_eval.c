@@ -301,7 +301,7 @@ static gp_code gram_nary(const gp_kernel *k, const gp_matrix *X, const gp_matrix
             rc = colop(k, K, tri, k->type == GP_KNODE_SUM ? COLOP_ADD : COLOP_MUL, T, 0.0, NULL,
                        NULL, err);
     }
-    if (!rc && w.failed)
+    if (!rc && w.stack.failed)
         rc = gp_error_set(err, GP_ERR_NOMEM, "%s: out of memory walking the expression",
                           gp_kernel_name(k));
     gp_kernel_walk_free(&w);
@@ -445,7 +445,7 @@ static gp_code diag_nary(const gp_kernel *k, const gp_matrix *X, double *out, gp
         if (!rc)
             rc = gp_kernel_check_diag(k, out, n, err);
     }
-    if (!rc && w.failed)
+    if (!rc && w.stack.failed)
         rc = gp_error_set(err, GP_ERR_NOMEM, "%s: out of memory walking the expression",
                           gp_kernel_name(k));
     gp_kernel_walk_free(&w);

@@ -21,6 +21,7 @@
 #include "gp_func.h"
 #include "gp_kernel.h"
 #include "gp_matrix.h"
+#include "gp_stack.h"
 #include "gp_vexp.h"
 
 #define GP_PI 3.14159265358979323846
@@ -136,10 +137,17 @@ struct gp_kernel_desc {
 };
 
 /* Parameter specs shared by many kernels. */
-#define GP_SPEC_AMPLITUDE                                                                              {.name = "amplitude", .kind = GP_PARAM_NUMBER, .def = 1, .lo = 0, .hi = HUGE_VAL,                  .flags = GP_PARAM_SQUARED}
-#define GP_SPEC_LENGTHSCALE                                                                            {.name = "lengthscale", .kind = GP_PARAM_LIST, .def = 1, .lo = 0, .hi = HUGE_VAL,                  .flags = GP_PARAM_ABOVE | GP_PARAM_INVERTIBLE | GP_PARAM_PER_DIM}
-#define GP_SPEC_NONNEG(pname, value)                                                                   {.name = pname, .kind = GP_PARAM_NUMBER, .def = value, .lo = 0, .hi = HUGE_VAL}
-#define GP_SPEC_POSITIVE(pname, value)                                                                 {.name = pname, .kind = GP_PARAM_NUMBER, .def = value, .lo = 0, .hi = HUGE_VAL,                    .flags = GP_PARAM_ABOVE | GP_PARAM_INVERTIBLE}
+#define GP_SPEC_AMPLITUDE                                                                          \
+    {.name = "amplitude", .kind = GP_PARAM_NUMBER, .def = 1, .lo = 0, .hi = HUGE_VAL,              \
+     .flags = GP_PARAM_SQUARED}
+#define GP_SPEC_LENGTHSCALE                                                                        \
+    {.name = "lengthscale", .kind = GP_PARAM_LIST, .def = 1, .lo = 0, .hi = HUGE_VAL,              \
+     .flags = GP_PARAM_ABOVE | GP_PARAM_INVERTIBLE | GP_PARAM_PER_DIM}
+#define GP_SPEC_NONNEG(pname, value)                                                               \
+    {.name = pname, .kind = GP_PARAM_NUMBER, .def = value, .lo = 0, .hi = HUGE_VAL}
+#define GP_SPEC_POSITIVE(pname, value)                                                             \
+    {.name = pname, .kind = GP_PARAM_NUMBER, .def = value, .lo = 0, .hi = HUGE_VAL,                \
+     .flags = GP_PARAM_ABOVE | GP_PARAM_INVERTIBLE}
 
 /* The table (gp_kernel_leaves.c), ended by an entry with a NULL name. */
 extern const gp_kernel_desc gp_kernel_table[];
@@ -173,16 +181,13 @@ const gp_kparam *gp_kernel_leaf_param(const gp_kernel *k, const char *name);
 
 /* Walks the operands of the n-ary sum or product at k, left to right: the
  * nodes below k reached through nodes of k's own type, each as often as it
- * appears. Iterative (a stack that grows on the heap past 16 entries):
+ * appears. Iterative (gp_stack.h):
  *   gp_kernel_walk w; gp_kernel_walk_init(&w, k);
  *   for (const gp_kernel *op; (op = gp_kernel_walk_next(&w)); ) ...
- *   if (w.failed) out of memory; gp_kernel_walk_free(&w); */
+ *   if (w.stack.failed) out of memory; gp_kernel_walk_free(&w); */
 typedef struct gp_kernel_walk {
     gp_kernel_node type;
-    const gp_kernel **stack;
-    size_t n, cap;
-    int failed;
-    const gp_kernel *small[16];
+    gp_stack stack; /* of const gp_kernel * */
 } gp_kernel_walk;
 void gp_kernel_walk_init(gp_kernel_walk *w, const gp_kernel *k);
 const gp_kernel *gp_kernel_walk_next(gp_kernel_walk *w);

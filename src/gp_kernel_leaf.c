@@ -101,7 +101,8 @@ static int check_value(const char *kname, const gp_param_spec *ps, const char *e
                        gp_error *err)
 {
     const int above = (ps->flags & GP_PARAM_ABOVE) != 0, below = (ps->flags & GP_PARAM_BELOW) != 0;
-    int ok = isfinite(v) && (above ? v > ps->lo : v >= ps->lo) && (below ? v < ps->hi : v <= ps->hi);
+    int ok = isfinite(v) && (above ? v > ps->lo : v >= ps->lo) &&
+             (below ? v < ps->hi : v <= ps->hi);
     if (ps->kind == GP_PARAM_INTEGER)
         ok = ok && v == floor(v) && v >= (double)INT_MIN && v <= (double)INT_MAX;
     const char *why = "";

@@ -39,69 +39,50 @@ gp_process *gp_process_new(gp_func *mean, gp_kernel *kernel, gp_error *err)
 
 /* ---- walks ---------------------------------------------------------------------- */
 
-static int walk_push(proc_walk *w, const gp_process *p, int offset)
+static int walk_push(gp_stack *s, const gp_process *p, int offset)
 {
-    if (w->n == w->cap) {
-        const size_t cap = 2 * w->cap;
-        proc_walk_item *s = malloc(cap * sizeof *s);
-        if (!s) {
-            w->failed = 1;
-            return 0;
-        }
-        memcpy(s, w->stack, w->n * sizeof *s);
-        if (w->stack != w->small)
-            free(w->stack);
-        w->stack = s;
-        w->cap = cap;
-    }
-    w->stack[w->n++] = (proc_walk_item){p, offset};
-    return 1;
+    const proc_walk_item it = {p, offset};
+    return gp_stack_push(s, &it);
 }
 
 void proc_walk_init(proc_walk *w, const gp_process *p, proc_type family)
 {
     w->family = family;
-    w->stack = w->small;
-    w->cap = sizeof w->small / sizeof w->small[0];
-    w->n = 0;
-    w->failed = 0;
-    walk_push(w, p, 0);
+    gp_stack_init(&w->stack, sizeof(proc_walk_item));
+    walk_push(&w->stack, p, 0);
 }
 
 int proc_walk_next(proc_walk *w, const gp_process **term, const gp_func **offset)
 {
-    while (w->n > 0 && !w->failed) {
-        const proc_walk_item it = w->stack[--w->n];
+    proc_walk_item it;
+    while (gp_stack_pop(&w->stack, &it)) {
         const gp_process *p = it.p;
         if (it.offset) { /* the function of an offset node, after its process */
             *term = NULL;
             *offset = p->fn;
             return 1;
         }
-        if (w->family == PROC_SUM && p->type == PROC_SUM) {
-            if (walk_push(w, p->b, 0))
-                walk_push(w, p->a, 0); /* a comes out first */
-        } else if (w->family == PROC_SUM && p->type == PROC_OFFSET) {
-            if (walk_push(w, p, 1))
-                walk_push(w, p->a, 0);
-        } else if (w->family == PROC_PRODUCT && p->type == PROC_PRODUCT) {
-            if (walk_push(w, p->b, 0))
-                walk_push(w, p->a, 0);
-        } else {
+        int pushed = 1;
+        if (w->family == PROC_SUM && p->type == PROC_SUM)
+            pushed = walk_push(&w->stack, p->b, 0) && walk_push(&w->stack, p->a, 0);
+        else if (w->family == PROC_SUM && p->type == PROC_OFFSET)
+            pushed = walk_push(&w->stack, p, 1) && walk_push(&w->stack, p->a, 0);
+        else if (w->family == PROC_PRODUCT && p->type == PROC_PRODUCT)
+            pushed = walk_push(&w->stack, p->b, 0) && walk_push(&w->stack, p->a, 0);
+        else {
             *term = p;
             *offset = NULL;
             return 1;
         }
+        if (!pushed)
+            return 0; /* out of memory: w->stack.failed */
     }
     return 0;
 }
 
 void proc_walk_free(proc_walk *w)
 {
-    if (w->stack != w->small)
-        free(w->stack);
-    w->stack = w->small;
-    w->n = 0;
+    gp_stack_free(&w->stack);
 }
 
 /* Call visit(ctx, q) for every node q of p, depth first and left to right,
@@ -109,30 +90,34 @@ void proc_walk_free(proc_walk *w)
  * children, 0 not to, -1 to stop. Returns -1 if stopped or out of memory. */
 static int visit_all(const gp_process *p, int (*visit)(void *ctx, const gp_process *q), void *ctx)
 {
-    proc_walk w; /* only its stack: the family is not used here */
-    proc_walk_init(&w, p, PROC_LEAF);
+    gp_stack s;
+    gp_stack_init(&s, sizeof p);
+    gp_stack_push(&s, &p);
     int rc = 0;
-    while (rc == 0 && w.n > 0 && !w.failed) {
-        const gp_process *q = w.stack[--w.n].p;
+    const gp_process *q;
+    while (rc == 0 && gp_stack_pop(&s, &q)) {
         const int r = visit(ctx, q);
         if (r < 0)
             rc = -1;
-        else if (r > 0 && q->b && walk_push(&w, q->b, 0) && q->a)
-            walk_push(&w, q->a, 0);
-        else if (r > 0 && !q->b && q->a)
-            walk_push(&w, q->a, 0);
+        else if (r > 0 && q->b)
+            gp_stack_push(&s, &q->b);
+        if (r > 0 && q->a)
+            gp_stack_push(&s, &q->a);
     }
-    if (w.failed)
+    if (s.failed)
         rc = -1;
-    proc_walk_free(&w);
+    gp_stack_free(&s);
     return rc;
 }
 
 /* ---- leaves ------------------------------------------------------------------- */
 
+/* Distinct leaves (first appearance) into list[0..cap); with atom, also the
+ * atom (the leaf itself, or the product holding it) each belongs to. */
 typedef struct leaf_list {
-    const gp_process **list;
+    const gp_process **list, **atom;
     size_t n, cap;
+    const gp_process *current; /* the atom being collected */
 } leaf_list;
 
 static int add_leaf(void *ctx, const gp_process *q)
@@ -145,56 +130,41 @@ static int add_leaf(void *ctx, const gp_process *q)
             return 0;
     if (l->n == l->cap)
         return -1;
+    if (l->atom)
+        l->atom[l->n] = l->current;
     l->list[l->n++] = q;
     return 0;
 }
 
 int gp_process_collect_leaves(const gp_process *p, const gp_process **list, size_t *n, size_t cap)
 {
-    leaf_list l = {list, *n, cap};
+    leaf_list l = {list, NULL, *n, cap, NULL};
     const int rc = visit_all(p, add_leaf, &l);
     *n = l.n;
     return rc;
 }
 
-/* The distinct leaves of an expression with products, and the atom (the
- * leaf itself, or the product holding it) each belongs to. */
+/* The leaves of an expression with products, and their atoms. */
 typedef struct leaf_owner {
     const gp_process *leaf[GP_PROCESS_MAX_LEAVES], *atom[GP_PROCESS_MAX_LEAVES];
-    size_t n;
-    const gp_process *current; /* the atom being collected */
+    leaf_list l;
 } leaf_owner;
-
-static int add_owned_leaf(void *ctx, const gp_process *q)
-{
-    leaf_owner *o = ctx;
-    if (q->type != PROC_LEAF)
-        return 1;
-    for (size_t i = 0; i < o->n; i++)
-        if (o->leaf[i] == q)
-            return 0;
-    if (o->n == GP_PROCESS_MAX_LEAVES)
-        return -1;
-    o->leaf[o->n] = q;
-    o->atom[o->n++] = o->current;
-    return 0;
-}
 
 /* An atom of the expansion (a leaf or a product): collect its leaves. */
 static int add_atom(void *ctx, const gp_process *q)
 {
-    leaf_owner *o = ctx;
+    leaf_list *l = ctx;
     if (q->type != PROC_LEAF && q->type != PROC_PRODUCT)
         return 1; /* sums, scalings, warps and offsets: look inside */
-    o->current = q;
-    return visit_all(q, add_owned_leaf, o) < 0 ? -1 : 0;
+    l->current = q;
+    return visit_all(q, add_leaf, l) < 0 ? -1 : 0;
 }
 
 /* Fill o for p; an error (named by what) past GP_PROCESS_MAX_LEAVES. */
 static gp_code owned_leaves(const gp_process *p, leaf_owner *o, const char *what, gp_error *err)
 {
-    o->n = 0;
-    if (visit_all(p, add_atom, o) < 0)
+    o->l = (leaf_list){o->leaf, o->atom, 0, GP_PROCESS_MAX_LEAVES, NULL};
+    if (visit_all(p, add_atom, &o->l) < 0)
         return gp_error_set(err, GP_ERR_ARG,
                             "%s: more than %d independent processes in an expression with a "
                             "product (at most %d are supported)",
@@ -207,8 +177,8 @@ static gp_code owned_leaves(const gp_process *p, leaf_owner *o, const char *what
  * and covariances. 0 if an atom of a and a different atom of b share a leaf. */
 static int atoms_compatible(const leaf_owner *a, const leaf_owner *b)
 {
-    for (size_t i = 0; i < a->n; i++)
-        for (size_t j = 0; j < b->n; j++)
+    for (size_t i = 0; i < a->l.n; i++)
+        for (size_t j = 0; j < b->l.n; j++)
             if (a->leaf[i] == b->leaf[j] && a->atom[i] != b->atom[j])
                 return 0;
     return 1;
@@ -325,14 +295,14 @@ gp_process *gp_process_product(gp_process *a, gp_process *b, gp_error *err)
                     : gp_error_set(err, GP_ERR_NOMEM, "%s: out of memory", what);
     if (!rc)
         rc = owned_leaves(b, ob, what, err);
-    for (size_t i = 0; !rc && i < oa->n; i++)
-        for (size_t j = 0; !rc && j < ob->n; j++)
+    for (size_t i = 0; !rc && i < oa->l.n; i++)
+        for (size_t j = 0; !rc && j < ob->l.n; j++)
             if (oa->leaf[i] == ob->leaf[j])
                 rc = gp_error_set(err, GP_ERR_ARG,
                                   "%s: the factors share a process, so they are not "
                                   "independent (f * f is not supported; its moments need E[f^4])",
                                   what);
-    if (!rc && oa->n + ob->n > GP_PROCESS_MAX_LEAVES)
+    if (!rc && oa->l.n + ob->l.n > GP_PROCESS_MAX_LEAVES)
         rc = gp_error_set(err, GP_ERR_ARG,
                           "%s: more than %d independent processes in an expression with a "
                           "product (at most %d are supported)",
@@ -448,7 +418,7 @@ static void describe_terms(const gp_process *p, out *o, proc_type family)
             puts_(o, "]");
         }
     }
-    if (w.failed)
+    if (w.stack.failed)
         puts_(o, " ... (out of memory)");
     proc_walk_free(&w);
 }

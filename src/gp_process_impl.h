@@ -3,6 +3,7 @@
 #define GP_PROCESS_IMPL_H
 
 #include "gp_process.h"
+#include "gp_stack.h"
 
 typedef enum proc_type {
     PROC_LEAF,
@@ -41,10 +42,10 @@ struct gp_process {
 /* Walks the terms of the n-ary sum (sums and offsets: family PROC_SUM) or
  * product (PROC_PRODUCT) at p, left to right, each as often as it appears:
  * *term is a process, or NULL with *offset the function an offset adds.
- * Iterative (a stack that grows on the heap past 16 entries):
+ * Iterative (gp_stack.h):
  *   proc_walk w; proc_walk_init(&w, p, PROC_SUM);
  *   while (proc_walk_next(&w, &term, &offset)) ...
- *   if (w.failed) out of memory; proc_walk_free(&w); */
+ *   if (w.stack.failed) out of memory; proc_walk_free(&w); */
 typedef struct proc_walk_item {
     const gp_process *p;
     int offset; /* p is an offset node whose function comes next */
@@ -52,10 +53,7 @@ typedef struct proc_walk_item {
 
 typedef struct proc_walk {
     proc_type family;
-    proc_walk_item *stack;
-    size_t n, cap;
-    int failed;
-    proc_walk_item small[16];
+    gp_stack stack; /* of proc_walk_item */
 } proc_walk;
 
 void proc_walk_init(proc_walk *w, const gp_process *p, proc_type family);

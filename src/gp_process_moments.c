@@ -58,7 +58,7 @@ static gp_code mean_terms(const gp_process *p, const gp_matrix *X, double *mu, g
     gp_code rc = GP_OK;
     while (!rc && proc_walk_next(&w, &term, &offset))
         rc = mean_term(term, offset, X, tmp, mu, product, err);
-    if (!rc && w.failed)
+    if (!rc && w.stack.failed)
         rc = nomem(err);
     proc_walk_free(&w);
     free(tmp);
@@ -155,7 +155,7 @@ static gp_code expand(const gp_process *p, const gp_matrix *X, const double *coe
         while (!rc && proc_walk_next(&w, &term, &offset))
             if (term)
                 rc = expand(term, X, coef, t, which, err);
-        if (!rc && w.failed)
+        if (!rc && w.stack.failed)
             rc = nomem(err);
         proc_walk_free(&w);
         return rc;
@@ -237,7 +237,7 @@ static gp_code cov_product(const gp_process *p, const gp_matrix *X, const gp_mat
         for (size_t j = 0; !rc && j < m; j++)
             muy[j] *= mfy[j];
     }
-    if (!rc && w.failed)
+    if (!rc && w.stack.failed)
         rc = nomem(err);
     proc_walk_free(&w);
     for (size_t j = 0; !rc && j < (o->diag ? 1 : m); j++)

@@ -78,7 +78,7 @@ static gp_code evaluate_terms(const gp_process *p, const gp_matrix *X,
                 *u = product ? *u * v : *u + v;
             }
     }
-    if (!rc && w.failed)
+    if (!rc && w.stack.failed)
         rc = gp_error_set(err, GP_ERR_NOMEM, "sample: out of memory");
     proc_walk_free(&w);
     gp_matrix_free(tmp);

@@ -24,13 +24,14 @@ static gp_kernel *cosine(double amplitude, const double *period, size_t nperiod)
     return k;
 }
 
-static double at(const gp_kernel *k, const double *x, const double *y, size_t d)
+static double at1(const gp_kernel *k, double x, double y)
 {
-    gp_matrix X = {1, d, (double *)x}, Y = {1, d, (double *)y};
-    gp_matrix *K = test_gram(k, &X, &Y);
-    const double v = K->data[0];
-    gp_matrix_free(K);
-    return v;
+    return test_kernel_at(k, &x, &y, 1);
+}
+
+static double at2(const gp_kernel *k, double x0, double x1, double y0, double y1)
+{
+    return test_kernel_at(k, (double[]){x0, x1}, (double[]){y0, y1}, 2);
 }
 
 static void test_cosine_values(void **state)
@@ -38,25 +39,26 @@ static void test_cosine_values(void **state)
     (void)state;
     const double p6 = 6, p64[2] = {6, 4};
     gp_kernel *k = cosine(2, &p6, 1); /* 4 cos(2 pi t / 6) = 4 cos(pi t / 3) */
-    assert_close(at(k, (double[]){0}, (double[]){0}, 1), 4.0, 0);
-    assert_close(at(k, (double[]){0}, (double[]){1}, 1), 2.0, 1e-15);  /* cos(pi/3) = 1/2 */
-    assert_close(at(k, (double[]){3}, (double[]){1}, 1), -2.0, 1e-15); /* cos(2 pi/3) */
-    assert_close(at(k, (double[]){0}, (double[]){3}, 1), -4.0, 1e-15); /* cos(pi) */
-    assert_close(at(k, (double[]){-7}, (double[]){5}, 1), 4.0, 1e-14); /* two periods */
+    assert_close(at1(k, 0, 0), 4.0, 0);
+    assert_close(at1(k, 0, 1), 2.0, 1e-15);  /* cos(pi/3) = 1/2 */
+    assert_close(at1(k, 3, 1), -2.0, 1e-15); /* cos(2 pi/3) */
+    assert_close(at1(k, 0, 3), -4.0, 1e-15); /* cos(pi) */
+    assert_close(at1(k, -7, 5), 4.0, 1e-14); /* two periods */
     test_expect_describe(k, "cosine(amplitude=2, period=6; prod_j cos(2 pi (x_j - x'_j) / p_j))");
     gp_kernel_release(k);
 
     gp_kernel *k2 = cosine(1, p64, 2); /* cos(pi t1 / 3) cos(pi t2 / 2) */
-    assert_close(at(k2, (double[]){0, 0}, (double[]){2, 2}, 2), 0.5, 1e-15);  /* (-1/2)(-1) */
-    assert_close(at(k2, (double[]){1, 0}, (double[]){0, 4}, 2), 0.5, 1e-15);  /* (1/2)(1) */
-    assert_close(at(k2, (double[]){0, 0}, (double[]){3, 0}, 2), -1.0, 1e-15); /* (-1)(1) */
-    test_expect_describe(k2, "cosine(amplitude=1, period={6, 4}; prod_j cos(2 pi (x_j - x'_j) / p_j))");
+    assert_close(at2(k2, 0, 0, 2, 2), 0.5, 1e-15);  /* (-1/2)(-1) */
+    assert_close(at2(k2, 1, 0, 0, 4), 0.5, 1e-15);  /* (1/2)(1) */
+    assert_close(at2(k2, 0, 0, 3, 0), -1.0, 1e-15); /* (-1)(1) */
+    test_expect_describe(k2,
+                         "cosine(amplitude=1, period={6, 4}; prod_j cos(2 pi (x_j - x'_j) / p_j))");
     gp_kernel_release(k2);
 
     /* far apart points: the phase is reduced modulo the period, never NaN */
     const double p1 = 1;
     gp_kernel *kf = cosine(1, &p1, 1);
-    assert_close(at(kf, (double[]){-1.5e308}, (double[]){1.5e308}, 1), 1.0, 1e-12);
+    assert_close(at1(kf, -1.5e308, 1.5e308), 1.0, 1e-12);
     gp_kernel_release(kf);
 }
 
@@ -70,7 +72,8 @@ static void test_cosine_errors(void **state)
     assert_string_equal(err.msg, "cosine: period 2 must be finite and > 0, got 0");
     const gp_kernel_arg unknown[] = {{"lengthscale", &one, 1, 1}};
     assert_null(gp_kernel_new_named("cosine", unknown, 1, &err));
-    assert_string_equal(err.msg, "cosine: unknown parameter 'lengthscale' (known: amplitude, period)");
+    assert_string_equal(err.msg,
+                        "cosine: unknown parameter 'lengthscale' (known: amplitude, period)");
     /* three periods for 2-D input */
     gp_kernel *k = cosine(1, p3, 3);
     gp_matrix *X = test_random_points(3, 2, 0, 1, 1), *K = gp_matrix_alloc(3, 3);

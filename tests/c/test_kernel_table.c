@@ -97,7 +97,8 @@ static void test_generic_constructor_errors(void **state)
     const double one = 1, two[2] = {1, 2}, sq[4] = {1, 0, 0, 1};
     const gp_kernel_arg unknown[] = {{"lengthscal", &one, 1, 1}};
     assert_null(gp_kernel_new_named("rbf", unknown, 1, &err));
-    assert_string_equal(err.msg, "rbf: unknown parameter 'lengthscal' (known: amplitude, lengthscale)");
+    assert_string_equal(err.msg,
+                        "rbf: unknown parameter 'lengthscal' (known: amplitude, lengthscale)");
     const gp_kernel_arg twice[] = {{"amplitude", &one, 1, 1}, {"amplitude", &one, 1, 1}};
     assert_null(gp_kernel_new_named("rbf", twice, 2, &err));
     assert_string_equal(err.msg, "rbf: parameter 'amplitude' is given twice");
@@ -106,8 +107,8 @@ static void test_generic_constructor_errors(void **state)
     assert_string_equal(err.msg, "rbf: amplitude must be one number, got a 2 x 1 matrix");
     const gp_kernel_arg matrix_for_list[] = {{"lengthscale", sq, 2, 2}};
     assert_null(gp_kernel_new_named("rbf", matrix_for_list, 1, &err));
-    assert_string_equal(err.msg,
-                        "rbf: lengthscale must be a number or a list of numbers, got a 2 x 2 matrix");
+    assert_string_equal(
+        err.msg, "rbf: lengthscale must be a number or a list of numbers, got a 2 x 2 matrix");
     const gp_kernel_arg none[] = {{"lengthscale", NULL, 0, 1}};
     assert_null(gp_kernel_new_named("rbf", none, 1, &err));
     assert_string_equal(err.msg, "rbf: lengthscale is missing (0 values given)");
@@ -117,7 +118,8 @@ static void test_generic_constructor_errors(void **state)
     assert_string_equal(err.msg, "polynomial: degree must be an integer >= 1, got 2.5");
     const gp_kernel_arg big[] = {{"degree", &huge, 1, 1}};
     assert_null(gp_kernel_new_named("polynomial", big, 1, &err));
-    assert_string_equal(err.msg, "polynomial: degree must be an integer in 1..2147483647, got 1e+10");
+    assert_string_equal(err.msg,
+                        "polynomial: degree must be an integer in 1..2147483647, got 1e+10");
     assert_null(gp_kernel_new_named("rbff", NULL, 0, &err));
     assert_string_equal(err.msg, "kernel: no leaf kernel is called 'rbff'");
     assert_null(gp_kernel_new(NULL, NULL, 0, &err));
