@@ -168,7 +168,7 @@ static void col_warp(double *restrict k, const double *restrict wx, double wy, s
     GP_VFOR(i, len, k[i] = k[i] * wx[i] * wy;);
 }
 
-static void colop_cols(void *ctx, size_t j0, size_t j1)
+GP_VEC_CLONES static void colop_cols(void *ctx, size_t j0, size_t j1)
 {
     colop_job *jb = ctx;
     int bad = 0;

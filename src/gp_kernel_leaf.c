@@ -439,7 +439,7 @@ static void mirror_block(gp_matrix *K, size_t j0, size_t j1)
 /* Columns j0..j1-1, in blocks of MIRROR_COLS columns (mirrored for GP_TRI_BOTH). */
 #define MIRROR_COLS 16
 
-static void leaf_cols(void *ctx, size_t j0, size_t j1)
+GP_VEC_CLONES static void leaf_cols(void *ctx, size_t j0, size_t j1)
 {
     leaf_job *jb = ctx;
     int bad = 0;

@@ -78,16 +78,15 @@ GP_VEC_CLONES static void matern52_apply(const gp_kernel *k, double *restrict v,
  * Where h v overflows, log(1 + h v) = log h + log v. */
 static void rq_apply(const gp_kernel *k, double *restrict v, size_t len)
 {
-    const double a2 = amp2(k), alpha = gp_kpar(k, 2), h = 0.5 / alpha;
-    for (size_t i = 0; i < len; i++) {
-        const double u = h * v[i];
-        if (isinf(u))
-            v[i] = a2 * exp(-alpha * (log(h) + log(v[i])));
-        else if (alpha <= 1)
-            v[i] = a2 * pow(1.0 + u, -alpha);
-        else
-            v[i] = a2 * exp(-alpha * log1p(u));
-    }
+    const double a2 = amp2(k), alpha = gp_kpar(k, 2), h = 0.5 / alpha, logh = log(h);
+    if (alpha <= 1)
+        for (size_t i = 0; i < len; i++) {
+            const double u = h * v[i];
+            v[i] = isinf(u) ? a2 * exp(-alpha * (logh + log(v[i]))) : a2 * pow(1.0 + u, -alpha);
+        }
+    else
+        for (size_t i = 0; i < len; i++) /* log1p(inf) = inf: the limit 0 */
+            v[i] = a2 * exp(-alpha * log1p(h * v[i]));
 }
 
 /* rq at v = exp(log_v) > DBL_MAX: (h v)^(-alpha) is not 0 when alpha is small. */
@@ -117,7 +116,7 @@ static inline double phase(double x, double y, double p, double w)
  * sum of sin^2 in place of sin^2(pi r / p): the same in 1-D, and a product of
  * 1-D periodic kernels (so positive semi-definite) in d-D, which the
  * Euclidean form is not. */
-static void periodic_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1,
+GP_VEC_CLONES static void periodic_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1,
                             double *restrict out)
 {
     const gp_kernel *k = e->k;
