@@ -106,9 +106,10 @@ typedef enum gp_geometry {
 /* A leaf kernel. Required: name, params (ended by a NULL name), geometry and
  * apply (SQDIST, DOT) or column (CUSTOM). Everything else is optional.
  *
- * apply      replace each of len values v (see gp_geometry) by k; must
- *            vectorise (GP_VFOR, gp_vexp) for speed, and give the limit at
- *            v = +inf (far apart: usually 0), never NaN.
+ * apply      replace each of len values v (see gp_geometry) by k (e->k; the
+ *            input dimension is e->X->cols); must vectorise (GP_VFOR,
+ *            gp_vexp) for speed, and give the limit at v = +inf (far apart:
+ *            usually 0), never NaN.
  * apply_far  SQDIST only, for kernels whose value at v = +inf is not the
  *            right limit because they decay slowly (rq with small alpha): k at
  *            v = exp(log_v), called for the entries where v overflowed.
@@ -127,8 +128,8 @@ struct gp_kernel_desc {
     gp_spectral_family spectral;
     size_t input_dim; /* 0: any; else the only input dimension accepted */
     gp_geometry geometry;
-    void (*apply)(const gp_kernel *k, double *restrict v, size_t len);
-    double (*apply_far)(const gp_kernel *k, double log_v);
+    void (*apply)(const gp_leaf_eval *e, double *restrict v, size_t len);
+    double (*apply_far)(const gp_leaf_eval *e, double log_v);
     void (*column)(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, double *out);
     gp_code (*setup)(gp_kernel *k, gp_error *err);
     gp_code (*check_input)(const gp_kernel *k, const gp_matrix *X, const char *which,

@@ -393,19 +393,19 @@ static void leaf_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, d
         const size_t nls = ls->rows * ls->cols;
         col_sqdist(e->X, e->Y, j, i0, i1, ls->v, nls, out);
         if (!d->apply_far || gp_all_finite(out, len)) {
-            d->apply(k, out, len);
+            d->apply(e, out, len);
             break;
         }
         for (size_t i = 0; i < len; i++) /* slowly decaying kernel, far-apart points */
             if (isinf(out[i]))
-                out[i] = d->apply_far(k, log_sqdist(e->X, i0 + i, e->Y, j, ls->v, nls));
+                out[i] = d->apply_far(e, log_sqdist(e->X, i0 + i, e->Y, j, ls->v, nls));
             else
-                d->apply(k, &out[i], 1);
+                d->apply(e, &out[i], 1);
         break;
     }
     case GP_GEOM_DOT:
         col_dot(e->X, e->Y, j, i0, i1, out);
-        d->apply(k, out, len);
+        d->apply(e, out, len);
         break;
     case GP_GEOM_CUSTOM:
         d->column(e, j, i0, i1, out);

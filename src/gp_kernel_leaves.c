@@ -34,38 +34,44 @@ static inline double clamp_far(double t)
 }
 
 /* rbf: a^2 exp(-r^2 / (2 l^2)) */
-GP_VEC_CLONES static void rbf_apply(const gp_kernel *k, double *restrict v, size_t len)
+GP_VEC_CLONES static void rbf_apply(const gp_leaf_eval *e, double *restrict v, size_t len)
 {
+    const gp_kernel *k = e->k;
     const double a2 = amp2(k);
     GP_VFOR(i, len, v[i] = a2 * gp_vexp(-0.5 * v[i]););
 }
 
 /* ou: a^2 exp(-r / (2 l)), d2l's Ornstein-Uhlenbeck (the exponential with
  * length-scale 2 l) */
-GP_VEC_CLONES static void ou_apply(const gp_kernel *k, double *restrict v, size_t len)
+GP_VEC_CLONES static void ou_apply(const gp_leaf_eval *e, double *restrict v, size_t len)
 {
+    const gp_kernel *k = e->k;
     const double a2 = amp2(k);
     GP_VFOR(i, len, v[i] = a2 * gp_vexp(-0.5 * sqrt(v[i])););
 }
 
 /* exponential: a^2 exp(-r / l), Rasmussen & Williams' Matern 1/2 */
-GP_VEC_CLONES static void exponential_apply(const gp_kernel *k, double *restrict v, size_t len)
+GP_VEC_CLONES static void exponential_apply(const gp_leaf_eval *e, double *restrict v,
+                                           size_t len)
 {
+    const gp_kernel *k = e->k;
     const double a2 = amp2(k);
     GP_VFOR(i, len, v[i] = a2 * gp_vexp(-sqrt(v[i])););
 }
 
 /* matern32: a^2 (1 + sqrt3 r/l) exp(-sqrt3 r/l) */
-GP_VEC_CLONES static void matern32_apply(const gp_kernel *k, double *restrict v, size_t len)
+GP_VEC_CLONES static void matern32_apply(const gp_leaf_eval *e, double *restrict v, size_t len)
 {
+    const gp_kernel *k = e->k;
     const double a2 = amp2(k);
     GP_VFOR(i, len, const double t = clamp_far(sqrt(3.0 * v[i]));
             v[i] = a2 * (1.0 + t) * gp_vexp(-t););
 }
 
 /* matern52: a^2 (1 + sqrt5 r/l + 5 r^2/(3 l^2)) exp(-sqrt5 r/l) */
-GP_VEC_CLONES static void matern52_apply(const gp_kernel *k, double *restrict v, size_t len)
+GP_VEC_CLONES static void matern52_apply(const gp_leaf_eval *e, double *restrict v, size_t len)
 {
+    const gp_kernel *k = e->k;
     const double a2 = amp2(k);
     GP_VFOR(i, len, const double t = clamp_far(sqrt(5.0 * v[i]));
             v[i] = a2 * (1.0 + t + t * t / 3.0) * gp_vexp(-t););
@@ -76,8 +82,9 @@ GP_VEC_CLONES static void matern52_apply(const gp_kernel *k, double *restrict v,
  * about alpha ulps); for alpha > 1, exp(-alpha log1p(h v)), which stays
  * accurate as alpha grows (pow would round 1 + h v to 1: the rbf limit lost).
  * Where h v overflows, log(1 + h v) = log h + log v. */
-static void rq_apply(const gp_kernel *k, double *restrict v, size_t len)
+static void rq_apply(const gp_leaf_eval *e, double *restrict v, size_t len)
 {
+    const gp_kernel *k = e->k;
     const double a2 = amp2(k), alpha = gp_kpar(k, 2), h = 0.5 / alpha, logh = log(h);
     if (alpha <= 1)
         for (size_t i = 0; i < len; i++) {
@@ -90,8 +97,9 @@ static void rq_apply(const gp_kernel *k, double *restrict v, size_t len)
 }
 
 /* rq at v = exp(log_v) > DBL_MAX: (h v)^(-alpha) is not 0 when alpha is small. */
-static double rq_far(const gp_kernel *k, double log_v)
+static double rq_far(const gp_leaf_eval *e, double log_v)
 {
+    const gp_kernel *k = e->k;
     const double alpha = gp_kpar(k, 2), lhv = log(0.5 / alpha) + log_v;
     return amp2(k) * exp(-alpha * (lhv > 40 ? lhv : log1p(exp(lhv))));
 }
@@ -160,8 +168,9 @@ static void cosine_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1,
 /* ---- dot-product kernels of v = x.x' (GP_GEOM_DOT) ---------------------------- */
 
 /* linear: offset + variance x.x' */
-static void linear_apply(const gp_kernel *k, double *restrict v, size_t len)
+static void linear_apply(const gp_leaf_eval *e, double *restrict v, size_t len)
 {
+    const gp_kernel *k = e->k;
     const double s2 = gp_kpar(k, 0), c = gp_kpar(k, 1);
     GP_VFOR(i, len, v[i] = c + s2 * v[i];);
 }
@@ -179,8 +188,9 @@ static double ipow(double b, int e)
 }
 
 /* polynomial: (offset + variance x.x')^degree */
-static void polynomial_apply(const gp_kernel *k, double *restrict v, size_t len)
+static void polynomial_apply(const gp_leaf_eval *e, double *restrict v, size_t len)
 {
+    const gp_kernel *k = e->k;
     const int deg = (int)gp_kpar(k, 0);
     const double s2 = gp_kpar(k, 1), c = gp_kpar(k, 2);
     for (size_t i = 0; i < len; i++)
