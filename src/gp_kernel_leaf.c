@@ -211,15 +211,16 @@ gp_kernel *gp_kernel_new(const gp_kernel_desc *d, const gp_kernel_arg *args, siz
     const size_t np = param_count(d);
     size_t total = 0;
     for (size_t i = 0; i < np; i++) {
-        if (!check_param(d->name, &d->params[i], &given[i], err))
-            return NULL;
-        const size_t n = given[i].rows * given[i].cols;
-        if (n / given[i].rows != given[i].cols || n > SIZE_MAX / sizeof(double) - total) {
+        const size_t rows = given[i].rows, cols = given[i].cols;
+        if ((rows && cols > SIZE_MAX / sizeof(double) / rows) ||
+            rows * cols > SIZE_MAX / sizeof(double) - total) {
             gp_error_set(err, GP_ERR_NOMEM, "%s: %s has too many values (%zu x %zu)", d->name,
                          d->params[i].name, given[i].rows, given[i].cols);
             return NULL;
         }
-        total += n;
+        if (!check_param(d->name, &d->params[i], &given[i], err))
+            return NULL;
+        total += rows * cols;
     }
     gp_kernel *k = gp_kernel_node_new(GP_KNODE_LEAF, total, 0, d->name, err);
     if (!k)
