@@ -84,9 +84,12 @@ static int l_leaf(lua_State *L)
     const char *fname = gp_kernel_desc_name(d);
     const gp_param_spec *ps[GP_KERNEL_ARGS_MAX];
     const char *known[GP_KERNEL_ARGS_MAX + 1];
+    const gp_param_spec *positional = NULL;
     size_t np = 0;
     while (np < GP_KERNEL_ARGS_MAX && (ps[np] = gp_kernel_desc_param(d, np)) != NULL) {
         known[np] = ps[np]->name;
+        if (ps[np]->flags & GP_PARAM_POSITIONAL)
+            positional = ps[np];
         np++;
     }
     known[np] = NULL;
@@ -94,13 +97,14 @@ static int l_leaf(lua_State *L)
     double nums[GP_KERNEL_ARGS_MAX];
     size_t na = 0;
     lua_settop(L, 1);
-    if (lua_type(L, 1) == LUA_TNUMBER && np > 0 && (ps[0]->flags & GP_PARAM_POSITIONAL)) {
+    if (lua_type(L, 1) == LUA_TNUMBER && positional) {
         nums[0] = lua_tonumber(L, 1);
-        args[na++] = (gp_kernel_arg){ps[0]->name, &nums[0], 1, 1};
+        args[na++] = (gp_kernel_arg){positional->name, &nums[0], 1, 1};
     } else if (!lua_isnil(L, 1)) {
         if (!lua_istable(L, 1))
             luaL_typeerror(L, 1, "table of options");
         lgp_checkoptions(L, 1, fname, known);
+        luaL_checkstack(L, (int)np + LUA_MINSTACK, "kernel options");
         for (size_t i = 0; i < np; i++) {
             if (lua_getfield(L, 1, ps[i]->name) == LUA_TNIL) {
                 lua_pop(L, 1);
