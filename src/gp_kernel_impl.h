@@ -125,6 +125,11 @@ struct gp_kernel_desc {
     const char *note; /* printed after "; " in describe: the parametrisation */
     gp_param_spec params[GP_KERNEL_MAX_PARAMS];
     int stationary;
+    /* |k(x, y)| <= k(0) (finite) for all finite inputs, as the formula is
+     * written (no inf * 0, no overflow): the per-column scan for non-finite
+     * values is skipped. Claim it only when true; test_kernel_table.c checks
+     * it at random and extreme inputs. */
+    int bounded;
     gp_spectral_family spectral;
     size_t input_dim; /* 0: any; else the only input dimension accepted */
     gp_geometry geometry;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gp_kernel_impl.h" /* the descriptor's bounded claim */
 #include "test_util.h"
 
 /* Inputs every default kernel takes: 1-D (nn's default Sigma is 2 x 2,
@@ -90,6 +91,72 @@ static void test_every_spec_is_consistent(void **state)
     }
 }
 
+/* A kernel whose descriptor claims bounded (|k(x, y)| <= k(0), never inf
+ * or NaN; its Gram matrix is then not scanned) keeps the claim at extreme
+ * inputs (1e-300 .. 1.5e308 apart) and with each parameter at 1e-300 or
+ * 1e300 where its spec allows that. */
+static void check_bounded(const gp_kernel *k, const gp_matrix *X)
+{
+    char text[256];
+    gp_kernel_describe(k, text, sizeof text);
+    gp_matrix *K = test_gram(k, X, NULL);
+    double k0 = 0;
+    for (size_t i = 0; i < X->rows; i++)
+        k0 = fmax(k0, GP_AT(K, i, i));
+    for (size_t i = 0; i < X->rows * X->rows; i++)
+        if (!(fabs(K->data[i]) <= k0))
+            fail_msg("%s: |K| = %g at entry %zu exceeds k(0) = %g", text, K->data[i], i, k0);
+    gp_matrix_free(K);
+}
+
+static void test_bounded_claims_hold(void **state)
+{
+    (void)state;
+    gp_error err = {0};
+    gp_matrix *X = test_matrix_rows(9, 1, (double[]){0, 1e-300, 3, 1e154, -1e154, 1.5e308,
+                                                    -1.5e308, 2.5e307, 1.7976931348623157e308});
+    const gp_kernel_desc *d;
+    size_t checked = 0;
+    for (size_t t = 0; (d = gp_kernel_desc_at(t)) != NULL; t++) {
+        gp_kernel *k = gp_kernel_new(d, NULL, 0, &err);
+        assert_non_null(k);
+        gp_matrix *K = gp_matrix_alloc(X->rows, X->rows);
+        const gp_code rc = gp_kernel_gram(k, X, NULL, K, &err);
+        gp_matrix_free(K);
+        /* every kernel: a value or a clear error, never inf or NaN in K */
+        if (rc != GP_OK)
+            assert_true(rc == GP_ERR_NUMERIC || rc == GP_ERR_ARG);
+        gp_kernel_release(k);
+        const gp_param_spec *ps;
+        const double extremes[] = {1e-300, 1e300};
+        for (size_t i = 0; (ps = gp_kernel_desc_param(d, i)) != NULL; i++)
+            for (size_t e = 0; e < 2; e++) {
+                const gp_kernel_arg arg = {ps->name, &extremes[e], 1, 1};
+                gp_kernel *ke = gp_kernel_new(d, &arg, 1, &err);
+                if (!ke)
+                    continue; /* not allowed by the spec */
+                K = gp_matrix_alloc(X->rows, X->rows);
+                if (gp_kernel_gram(ke, X, NULL, K, &err) != GP_OK)
+                    assert_true(err.code == GP_ERR_NUMERIC || err.code == GP_ERR_ARG);
+                else if (!d->bounded) /* a value: finite */
+                    for (size_t c = 0; c < X->rows * X->rows; c++)
+                        assert_true(isfinite(K->data[c]));
+                gp_matrix_free(K);
+                if (d->bounded)
+                    check_bounded(ke, X);
+                gp_kernel_release(ke);
+            }
+        if (d->bounded) {
+            k = gp_kernel_new(d, NULL, 0, &err);
+            check_bounded(k, X);
+            gp_kernel_release(k);
+            checked++;
+        }
+    }
+    assert_true(checked >= 10);
+    gp_matrix_free(X);
+}
+
 static void test_generic_constructor_errors(void **state)
 {
     (void)state;
@@ -142,6 +209,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_entry_builds_and_evaluates),
         cmocka_unit_test(test_every_spec_is_consistent),
+        cmocka_unit_test(test_bounded_claims_hold),
         cmocka_unit_test(test_generic_constructor_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
