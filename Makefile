@@ -140,6 +140,7 @@ $(BUILD)/lualib.inc: $(LUA_LIB) scripts/embed-lua.sh | $(BUILD)/tests
 $(BUILD)/lgprior.o: $(BUILD)/lualib.inc
 
 $(BUILD)/libgpcore.a: $(CORE_OBJ)
+	@rm -f $@ # from scratch: an object whose source was removed must not linger
 	$(AR) rcs $@ $^
 
 $(BIN): $(HOST_OBJ) $(BIND_OBJ) $(BUILD)/libgpcore.a

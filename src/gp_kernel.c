@@ -1,7 +1,9 @@
-/* gp_kernel.c: the kernel expression tree: nodes and reference counts, the
- * algebra (sum, product, scale, warp, input transforms), the Gram and diagonal
- * drivers that walk the tree down to the leaves (gp_kernel_base.c), and
- * gp_kernel_describe. */
+/* gp_kernel.c: the kernel expression tree: nodes, reference counts and their
+ * iterative release, the algebra (sum, product, scale, warp, input
+ * transforms) with its limits on size and nesting, the walk over the
+ * operands of an n-ary sum or product, gp_kernel_describe, and the
+ * introspection used by the grid and spectral samplers. Evaluation is in
+ * gp_kernel_eval.c, the leaves in gp_kernel_leaf.c and gp_kernel_leaves.c. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,7 +13,7 @@
 
 /* ---- nodes ----------------------------------------------------------------- */
 
-gp_kernel *gp_kernel_node_new(gp_kernel_type type, size_t nvec, int with_dims, const char *what,
+gp_kernel *gp_kernel_node_new(gp_kernel_node type, size_t nvec, int with_dims, const char *what,
                               gp_error *err)
 {
     const size_t el = with_dims ? sizeof(size_t) : sizeof(double);
@@ -26,6 +28,8 @@ gp_kernel *gp_kernel_node_new(gp_kernel_type type, size_t nvec, int with_dims, c
     }
     k->type = type;
     k->refs = 1;
+    k->size = 1;
+    k->depth = 1;
     k->nvec = nvec;
     if (nvec > 0) {
         if (with_dims)
@@ -36,13 +40,24 @@ gp_kernel *gp_kernel_node_new(gp_kernel_type type, size_t nvec, int with_dims, c
     return k;
 }
 
-const char *gp_kernel_leaf_name(const gp_kernel *k)
+static const char *node_name(gp_kernel_node type)
 {
-    static const char *const names[] = {
-        "rbf",     "ou",         "exponential", "matern32", "matern52", "rq",    "periodic",
-        "linear",  "polynomial", "nn",          "brownian", "constant", "white", "sum",
-        "product", "scale",      "warp",        "stretch",  "shift",    "select"};
-    return (size_t)k->type < sizeof names / sizeof names[0] ? names[k->type] : "kernel";
+    switch (type) {
+    case GP_KNODE_LEAF: return "leaf";
+    case GP_KNODE_SUM: return "sum";
+    case GP_KNODE_PRODUCT: return "product";
+    case GP_KNODE_SCALE: return "scale";
+    case GP_KNODE_WARP: return "warp";
+    case GP_KNODE_STRETCH: return "stretch";
+    case GP_KNODE_SHIFT: return "shift";
+    case GP_KNODE_SELECT: return "select";
+    }
+    return "kernel";
+}
+
+const char *gp_kernel_name(const gp_kernel *k)
+{
+    return k->type == GP_KNODE_LEAF ? gp_kernel_desc_name(k->desc) : node_name(k->type);
 }
 
 gp_kernel *gp_kernel_retain(gp_kernel *k)
@@ -52,19 +67,92 @@ gp_kernel *gp_kernel_retain(gp_kernel *k)
     return k;
 }
 
+/* Drop one reference to k; if it was the last, queue k on *dead. */
+static void drop(gp_kernel *k, gp_kernel **dead)
+{
+    if (k && --k->refs == 0) {
+        k->next = *dead;
+        *dead = k;
+    }
+}
+
+/* Iterative (a worklist threaded through the dead nodes), so that releasing
+ * an expression of any depth takes no stack. */
 void gp_kernel_release(gp_kernel *k)
 {
-    if (!k || --k->refs > 0)
-        return;
-    gp_kernel_release(k->a);
-    gp_kernel_release(k->b);
-    gp_func_release(k->f);
-    free(k);
+    gp_kernel *dead = NULL;
+    drop(k, &dead);
+    while (dead) {
+        gp_kernel *d = dead;
+        dead = d->next;
+        drop(d->a, &dead);
+        drop(d->b, &dead);
+        gp_func_release(d->f);
+        free(d->extra);
+        free(d);
+    }
+}
+
+/* ---- size and nesting ------------------------------------------------------- */
+
+/* Nesting levels that evaluating a node of type t over child c needs: a sum
+ * in a sum (a product in a product) is walked in the same loop, no deeper. */
+static size_t child_depth(gp_kernel_node t, const gp_kernel *c)
+{
+    return c->type == t && (t == GP_KNODE_SUM || t == GP_KNODE_PRODUCT) ? c->depth : c->depth + 1;
+}
+
+/* Fill size, depth and stationary of node n over children a and b (b may be
+ * NULL), or say why the expression is refused. */
+static gp_code set_shape(gp_kernel *n, const gp_kernel *a, const gp_kernel *b, gp_error *err)
+{
+    const char *name = gp_kernel_name(n);
+    const size_t size = 1 + a->size + (b ? b->size : 0);
+    if (size > GP_KERNEL_MAX_SIZE)
+        return gp_error_set(err, GP_ERR_ARG,
+                            "%s: the expression would have %zu nodes written out, more than the "
+                            "%zu allowed (a sub-expression used twice counts twice: k + k "
+                            "doubles it; use a scaling, 2 * k)",
+                            name, size, GP_KERNEL_MAX_SIZE);
+    size_t depth = child_depth(n->type, a);
+    if (b && child_depth(n->type, b) > depth)
+        depth = child_depth(n->type, b);
+    if (depth > GP_KERNEL_MAX_DEPTH)
+        return gp_error_set(err, GP_ERR_ARG,
+                            "%s: the expression would be nested %zu levels deep, more than the %d "
+                            "allowed (sums of sums and products of products do not count)",
+                            name, depth, GP_KERNEL_MAX_DEPTH);
+    n->size = size;
+    n->depth = depth;
+    switch (n->type) {
+    case GP_KNODE_SUM:
+    case GP_KNODE_PRODUCT: n->stationary = a->stationary && b->stationary; break;
+    case GP_KNODE_WARP: n->stationary = 0; break;
+    default: n->stationary = a->stationary; break; /* scale and input transforms */
+    }
+    return GP_OK;
+}
+
+/* A node of the given type over a (and b), holding new references to them;
+ * NULL with err filled if the expression is refused or memory runs out. */
+static gp_kernel *inner_node(gp_kernel_node type, size_t nvec, int with_dims, gp_kernel *a,
+                             gp_kernel *b, gp_error *err)
+{
+    gp_kernel *n = gp_kernel_node_new(type, nvec, with_dims, node_name(type), err);
+    if (n && set_shape(n, a, b, err)) {
+        gp_kernel_release(n);
+        return NULL;
+    }
+    if (n) {
+        n->a = gp_kernel_retain(a);
+        n->b = gp_kernel_retain(b);
+    }
+    return n;
 }
 
 /* ---- algebra --------------------------------------------------------------- */
 
-static gp_kernel *binary(gp_kernel_type type, const char *name, gp_kernel *a, gp_kernel *b,
+static gp_kernel *binary(gp_kernel_node type, const char *name, gp_kernel *a, gp_kernel *b,
                          gp_error *err)
 {
     if (!a || !b) {
@@ -72,22 +160,17 @@ static gp_kernel *binary(gp_kernel_type type, const char *name, gp_kernel *a, gp
                      !a ? "first" : "second");
         return NULL;
     }
-    gp_kernel *k = gp_kernel_node_new(type, 0, 0, name, err);
-    if (k) {
-        k->a = gp_kernel_retain(a);
-        k->b = gp_kernel_retain(b);
-    }
-    return k;
+    return inner_node(type, 0, 0, a, b, err);
 }
 
 gp_kernel *gp_kernel_sum(gp_kernel *a, gp_kernel *b, gp_error *err)
 {
-    return binary(GP_K_SUM, "sum", a, b, err);
+    return binary(GP_KNODE_SUM, "sum", a, b, err);
 }
 
 gp_kernel *gp_kernel_product(gp_kernel *a, gp_kernel *b, gp_error *err)
 {
-    return binary(GP_K_PRODUCT, "product", a, b, err);
+    return binary(GP_KNODE_PRODUCT, "product", a, b, err);
 }
 
 gp_kernel *gp_kernel_scale(double c, gp_kernel *k, gp_error *err)
@@ -103,11 +186,18 @@ gp_kernel *gp_kernel_scale(double c, gp_kernel *k, gp_error *err)
         gp_error_set(err, GP_ERR_ARG, "scale: kernel is missing (NULL)");
         return NULL;
     }
-    gp_kernel *s = gp_kernel_node_new(GP_K_SCALE, 0, 0, "scale", err);
-    if (s) {
-        s->variance = c;
-        s->a = gp_kernel_retain(k);
+    if (k->type == GP_KNODE_SCALE) { /* c (c' k) = (c c') k */
+        const double cc = c * k->c;
+        if (!isfinite(cc)) {
+            gp_error_set(err, GP_ERR_ARG, "scale: %g * (%g * k) overflows (%g)", c, k->c, cc);
+            return NULL;
+        }
+        c = cc;
+        k = k->a;
     }
+    gp_kernel *s = inner_node(GP_KNODE_SCALE, 0, 0, k, NULL, err);
+    if (s)
+        s->c = c;
     return s;
 }
 
@@ -117,16 +207,14 @@ gp_kernel *gp_kernel_warp(gp_kernel *k, gp_func *a, gp_error *err)
         gp_error_set(err, GP_ERR_ARG, "warp: %s is missing (NULL)", !k ? "kernel" : "function");
         return NULL;
     }
-    gp_kernel *w = gp_kernel_node_new(GP_K_WARP, 0, 0, "warp", err);
-    if (w) {
-        w->a = gp_kernel_retain(k);
+    gp_kernel *w = inner_node(GP_KNODE_WARP, 0, 0, k, NULL, err);
+    if (w)
         w->f = gp_func_retain(a);
-    }
     return w;
 }
 
 /* stretch and shift: n = 1 or d values, checked against d at evaluation. */
-static gp_kernel *transform_values(gp_kernel_type type, const char *name, const char *what,
+static gp_kernel *transform_values(gp_kernel_node type, const char *name, const char *what,
                                    gp_kernel *k, const double *v, size_t n, gp_error *err)
 {
     if (!k) {
@@ -138,29 +226,29 @@ static gp_kernel *transform_values(gp_kernel_type type, const char *name, const 
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
-        if (!isfinite(v[i]) || (type == GP_K_STRETCH && v[i] == 0)) {
-            gp_error_set(
-                err, GP_ERR_ARG, "%s: %s %zu must be finite%s, got %g", name, what, i + 1,
-                type == GP_K_STRETCH ? " and non-zero (use select to drop a dimension)" : "", v[i]);
+        if (!isfinite(v[i]) || (type == GP_KNODE_STRETCH && v[i] == 0)) {
+            gp_error_set(err, GP_ERR_ARG, "%s: %s %zu must be finite%s, got %g", name, what, i + 1,
+                         type == GP_KNODE_STRETCH
+                             ? " and non-zero (use select to drop a dimension)"
+                             : "",
+                         v[i]);
             return NULL;
         }
     }
-    gp_kernel *t = gp_kernel_node_new(type, n, 0, name, err);
-    if (t) {
+    gp_kernel *t = inner_node(type, n, 0, k, NULL, err);
+    if (t)
         memcpy(t->vec, v, n * sizeof *v);
-        t->a = gp_kernel_retain(k);
-    }
     return t;
 }
 
 gp_kernel *gp_kernel_stretch(gp_kernel *k, const double *s, size_t n, gp_error *err)
 {
-    return transform_values(GP_K_STRETCH, "stretch", "factor", k, s, n, err);
+    return transform_values(GP_KNODE_STRETCH, "stretch", "factor", k, s, n, err);
 }
 
 gp_kernel *gp_kernel_shift(gp_kernel *k, const double *c, size_t n, gp_error *err)
 {
-    return transform_values(GP_K_SHIFT, "shift", "offset", k, c, n, err);
+    return transform_values(GP_KNODE_SHIFT, "shift", "offset", k, c, n, err);
 }
 
 gp_kernel *gp_kernel_select(gp_kernel *k, const size_t *dims, size_t n, gp_error *err)
@@ -173,398 +261,46 @@ gp_kernel *gp_kernel_select(gp_kernel *k, const size_t *dims, size_t n, gp_error
         gp_error_set(err, GP_ERR_ARG, "select: at least one dimension is needed, got 0");
         return NULL;
     }
-    gp_kernel *t = gp_kernel_node_new(GP_K_SELECT, n, 1, "select", err);
-    if (t) {
+    gp_kernel *t = inner_node(GP_KNODE_SELECT, n, 1, k, NULL, err);
+    if (t)
         memcpy(t->dims, dims, n * sizeof *dims);
-        t->a = gp_kernel_retain(k);
-    }
     return t;
 }
 
-/* ---- input transforms ------------------------------------------------------ */
+/* ---- the operands of an n-ary sum or product ---------------------------------- */
 
-/* *out = the transformed inputs T(X) (n x d') for a stretch, shift or select
- * node (free with gp_matrix_free); an error if the sizes do not fit X. which
- * names X for messages. */
-static gp_code transform_inputs(const gp_kernel *k, const gp_matrix *X, const char *which,
-                                gp_matrix **out, gp_error *err)
+void gp_kernel_walk_init(gp_kernel_walk *w, const gp_kernel *k)
 {
-    *out = NULL;
-    const size_t n = X->rows, d = X->cols;
-    const char *name = gp_kernel_leaf_name(k);
-    if (k->type == GP_K_SELECT) {
-        for (size_t c = 0; c < k->nvec; c++)
-            if (k->dims[c] >= d)
-                return gp_error_set(err, GP_ERR_DIM,
-                                    "select: dimension %zu is out of range for %zu-D input (dims "
-                                    "are 1..%zu)",
-                                    k->dims[c] + 1, d, d);
-    } else if (k->nvec != 1 && k->nvec != d) {
-        return gp_error_set(err, GP_ERR_DIM, "%s: %zu values given for %zu-D input (need 1 or %zu)",
-                            name, k->nvec, d, d);
-    }
-    const size_t dt = k->type == GP_K_SELECT ? k->nvec : d;
-    gp_matrix *T = gp_matrix_alloc(n, dt);
-    if (!T)
-        return gp_error_set(err, GP_ERR_NOMEM, "%s: out of memory for %zu x %zu inputs", name, n,
-                            dt);
-    for (size_t c = 0; c < dt; c++) {
-        double *tc = &GP_AT(T, 0, c);
-        if (k->type == GP_K_SELECT) {
-            memcpy(tc, &GP_AT(X, 0, k->dims[c]), n * sizeof *tc);
-            continue;
-        }
-        const double v = k->vec[k->nvec == 1 ? 0 : c];
-        const double *xc = &GP_AT(X, 0, c);
-        if (k->type == GP_K_STRETCH)
-            for (size_t i = 0; i < n; i++)
-                tc[i] = xc[i] * v;
-        else
-            for (size_t i = 0; i < n; i++)
-                tc[i] = xc[i] - v;
-    }
-    size_t bad = gp_matrix_find_nonfinite(T);
-    if (bad != (size_t)-1) {
-        gp_code rc = gp_error_set(err, GP_ERR_NUMERIC,
-                                  "%s: transformed input overflows (%g) at row %zu, column %zu "
-                                  "of %s",
-                                  name, T->data[bad], bad % n + 1, bad / n + 1, which);
-        gp_matrix_free(T);
-        return rc;
-    }
-    *out = T;
-    return GP_OK;
+    w->type = k->type;
+    gp_stack_init(&w->stack, sizeof k);
+    gp_stack_push(&w->stack, &k);
 }
 
-/* ---- Gram matrix ----------------------------------------------------------- */
-
-/* Element-wise K_ij = K_ij + T_ij (op 0), K_ij * T_ij (op 1) or c K_ij (op 2)
- * over the computed part of K, columns shared among threads for large K. */
-typedef struct colop_job {
-    gp_matrix *K;
-    const gp_matrix *T;
-    int sym, op;
-    double c;
-} colop_job;
-
-static void colop_cols(void *ctx, size_t j0, size_t j1)
+const gp_kernel *gp_kernel_walk_next(gp_kernel_walk *w)
 {
-    const colop_job *jb = ctx;
-    for (size_t j = j0; j < j1; j++) {
-        double *kj = &GP_AT(jb->K, 0, j);
-        const double *tj = jb->T ? &GP_AT(jb->T, 0, j) : NULL;
-        const size_t len = jb->sym ? j + 1 : jb->K->rows;
-        if (jb->op == 0)
-            for (size_t i = 0; i < len; i++)
-                kj[i] += tj[i];
-        else if (jb->op == 1)
-            for (size_t i = 0; i < len; i++)
-                kj[i] *= tj[i];
-        else
-            for (size_t i = 0; i < len; i++)
-                kj[i] *= jb->c;
+    const gp_kernel *k;
+    while (gp_stack_pop(&w->stack, &k)) {
+        if (k->type != w->type)
+            return k;
+        if (!gp_stack_push(&w->stack, &k->b) || !gp_stack_push(&w->stack, &k->a))
+            return NULL; /* out of memory: w->stack.failed */
     }
+    return NULL;
 }
 
-static void colop(gp_matrix *K, const gp_matrix *T, int sym, int op, double c)
+void gp_kernel_walk_free(gp_kernel_walk *w)
 {
-    colop_job jb = {K, T, sym, op, c};
-    gp_kernel_parallel_cols(K->rows, K->cols, sym, 0, colop_cols, &jb);
-}
-
-/* Columns j0..j1-1 of the strict lower triangle of K from the upper one, in
- * tiles of MIRROR_TILE rows so that the strided reads stay in cache. */
-#define MIRROR_TILE 64
-
-static void mirror_cols(void *ctx, size_t j0, size_t j1)
-{
-    gp_matrix *K = ctx;
-    const size_t n = K->rows;
-    double *a = K->data;
-    for (size_t i0 = j0 + 1; i0 < n; i0 += MIRROR_TILE) {
-        const size_t i1 = n - i0 < MIRROR_TILE ? n : i0 + MIRROR_TILE;
-        for (size_t j = j0; j < j1; j++) {
-            double *col = a + j * n;
-            for (size_t i = i0 > j + 1 ? i0 : j + 1; i < i1; i++)
-                col[i] = a[i * n + j];
-        }
-    }
-}
-
-/* K = k(X, Y); sym: Y == X and only the upper triangle is needed. */
-static gp_code gram_rec(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y, int sym,
-                        gp_matrix *K, gp_error *err)
-{
-    if (gp_kernel_is_leaf(k))
-        return gp_kernel_leaf_gram(k, X, Y, sym, K, err);
-    const size_t n = K->rows, m = K->cols;
-    gp_code rc;
-    switch (k->type) {
-    case GP_K_SUM:
-    case GP_K_PRODUCT: {
-        rc = gram_rec(k->a, X, Y, sym, K, err);
-        if (rc)
-            return rc;
-        gp_matrix *T = gp_matrix_alloc(n, m);
-        if (!T)
-            return gp_error_set(err, GP_ERR_NOMEM, "%s: out of memory for a %zu x %zu matrix",
-                                gp_kernel_leaf_name(k), n, m);
-        rc = gram_rec(k->b, X, Y, sym, T, err);
-        if (!rc)
-            colop(K, T, sym, k->type == GP_K_PRODUCT, 0.0);
-        gp_matrix_free(T);
-        return rc;
-    }
-    case GP_K_SCALE: {
-        rc = gram_rec(k->a, X, Y, sym, K, err);
-        if (!rc)
-            colop(K, NULL, sym, 2, k->variance);
-        return rc;
-    }
-    case GP_K_WARP: {
-        double *wx = malloc((n + (sym ? 0 : m)) * sizeof *wx);
-        if (!wx)
-            return gp_error_set(err, GP_ERR_NOMEM, "warp: out of memory for %zu inputs", n + m);
-        double *wy = sym ? wx : wx + n;
-        rc = gp_func_eval_rows(k->f, X, wx, err);
-        if (!rc && !sym)
-            rc = gp_func_eval_rows(k->f, Y, wy, err);
-        if (!rc)
-            rc = gram_rec(k->a, X, Y, sym, K, err);
-        if (!rc)
-            for (size_t j = 0; j < m; j++) {
-                double *kj = &GP_AT(K, 0, j);
-                const double b = wy[j];
-                const size_t len = sym ? j + 1 : n;
-                for (size_t i = 0; i < len; i++)
-                    kj[i] *= wx[i] * b;
-            }
-        free(wx);
-        return rc;
-    }
-    case GP_K_STRETCH:
-    case GP_K_SHIFT:
-    case GP_K_SELECT: {
-        gp_matrix *Xt, *Yt = NULL;
-        rc = transform_inputs(k, X, "X", &Xt, err);
-        if (rc)
-            return rc;
-        if (!sym)
-            rc = transform_inputs(k, Y, "Y", &Yt, err);
-        if (!rc)
-            rc = gram_rec(k->a, Xt, sym ? Xt : Yt, sym, K, err);
-        gp_matrix_free(Yt);
-        gp_matrix_free(Xt);
-        return rc;
-    }
-    default:
-        return gp_error_set(err, GP_ERR_ARG, "kernel: unknown node type %d", (int)k->type);
-    }
-}
-
-static gp_code check_input(const char *what, const gp_matrix *X, const char *which, gp_error *err)
-{
-    if (!X || !X->data || X->rows == 0 || X->cols == 0)
-        return gp_error_set(err, GP_ERR_DIM, "%s: input %s is empty (%zu x %zu)", what, which,
-                            X ? X->rows : 0, X ? X->cols : 0);
-    size_t bad = gp_matrix_find_nonfinite(X);
-    if (bad != (size_t)-1)
-        return gp_error_set(err, GP_ERR_ARG,
-                            "%s: input %s has a non-finite value (%g) at row %zu, column %zu", what,
-                            which, X->data[bad], bad % X->rows + 1, bad / X->rows + 1);
-    return GP_OK;
-}
-
-gp_code gp_kernel_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y, gp_matrix *K,
-                       gp_error *err)
-{
-    if (!k || !K)
-        return gp_error_set(err, GP_ERR_ARG, "gram: %s is NULL", !k ? "kernel" : "output K");
-    gp_code rc = check_input("gram", X, "X", err);
-    if (rc)
-        return rc;
-    const int sym = Y == NULL || Y == X;
-    if (!sym) {
-        if (Y->cols != X->cols)
-            return gp_error_set(err, GP_ERR_DIM,
-                                "gram: X has %zu columns (input dimension) but Y has %zu", X->cols,
-                                Y->cols);
-        rc = check_input("gram", Y, "Y", err);
-        if (rc)
-            return rc;
-    }
-    const size_t n = X->rows, m = sym ? n : Y->rows;
-    if (K->rows != n || K->cols != m || !K->data)
-        return gp_error_set(err, GP_ERR_DIM, "gram: K is %zu x %zu, expected %zu x %zu", K->rows,
-                            K->cols, n, m);
-    /* Symmetric: a leaf fills both triangles (mode 2); an expression computes
-     * the upper one, mirrored below afterwards. */
-    const int mode = !sym ? 0 : gp_kernel_is_leaf(k) ? 2 : 1;
-    rc = gram_rec(k, X, sym ? X : Y, mode, K, err);
-    if (rc)
-        return rc;
-    if (mode == 1)
-        gp_kernel_parallel_cols(n, n, 0, MIRROR_TILE, mirror_cols, K);
-    return GP_OK;
-}
-
-/* ---- diagonal -------------------------------------------------------------- */
-
-static gp_code diag_rec(const gp_kernel *k, const gp_matrix *X, double *out, gp_error *err)
-{
-    if (gp_kernel_is_leaf(k))
-        return gp_kernel_leaf_diag(k, X, out, err);
-    const size_t n = X->rows;
-    gp_code rc;
-    switch (k->type) {
-    case GP_K_SUM:
-    case GP_K_PRODUCT:
-    case GP_K_WARP: {
-        double *t = malloc(n * sizeof *t);
-        if (!t)
-            return gp_error_set(err, GP_ERR_NOMEM, "%s: out of memory for %zu inputs",
-                                gp_kernel_leaf_name(k), n);
-        if (k->type == GP_K_WARP)
-            rc = gp_func_eval_rows(k->f, X, t, err);
-        else
-            rc = diag_rec(k->b, X, t, err);
-        if (!rc)
-            rc = diag_rec(k->a, X, out, err);
-        if (!rc) {
-            if (k->type == GP_K_SUM)
-                for (size_t i = 0; i < n; i++)
-                    out[i] += t[i];
-            else if (k->type == GP_K_PRODUCT)
-                for (size_t i = 0; i < n; i++)
-                    out[i] *= t[i];
-            else
-                for (size_t i = 0; i < n; i++)
-                    out[i] *= t[i] * t[i];
-        }
-        free(t);
-        return rc;
-    }
-    case GP_K_SCALE:
-        rc = diag_rec(k->a, X, out, err);
-        if (!rc)
-            for (size_t i = 0; i < n; i++)
-                out[i] *= k->variance;
-        return rc;
-    case GP_K_STRETCH:
-    case GP_K_SHIFT:
-    case GP_K_SELECT: {
-        gp_matrix *Xt;
-        rc = transform_inputs(k, X, "X", &Xt, err);
-        if (rc)
-            return rc;
-        rc = diag_rec(k->a, Xt, out, err);
-        gp_matrix_free(Xt);
-        return rc;
-    }
-    default:
-        return gp_error_set(err, GP_ERR_ARG, "kernel: unknown node type %d", (int)k->type);
-    }
-}
-
-gp_code gp_kernel_diag(const gp_kernel *k, const gp_matrix *X, double *out, gp_error *err)
-{
-    if (!k || !out)
-        return gp_error_set(err, GP_ERR_ARG, "diag: %s is NULL", !k ? "kernel" : "output");
-    gp_code rc = check_input("diag", X, "X", err);
-    if (rc)
-        return rc;
-    return diag_rec(k, X, out, err);
+    gp_stack_free(&w->stack);
 }
 
 /* ---- describe -------------------------------------------------------------- */
-
-static void put_param(gp_sbuf *sb, const char *name, double v)
-{
-    gp_sbuf_puts(sb, name);
-    gp_sbuf_puts(sb, "=");
-    gp_sbuf_number(sb, v);
-}
-
-static void describe_leaf(const gp_kernel *k, gp_sbuf *sb)
-{
-    gp_sbuf_puts(sb, gp_kernel_leaf_name(k));
-    gp_sbuf_puts(sb, "(");
-    switch (k->type) {
-    case GP_K_RBF:
-    case GP_K_OU:
-    case GP_K_EXPONENTIAL:
-    case GP_K_MATERN32:
-    case GP_K_MATERN52:
-    case GP_K_RQ:
-    case GP_K_PERIODIC:
-        put_param(sb, "amplitude", k->amplitude);
-        gp_sbuf_puts(sb, ", ");
-        if (k->nvec == 1)
-            put_param(sb, "lengthscale", k->vec[0]);
-        else {
-            gp_sbuf_puts(sb, "lengthscale=");
-            gp_sbuf_vector(sb, k->vec, k->nvec);
-        }
-        if (k->type == GP_K_RQ) {
-            gp_sbuf_puts(sb, ", ");
-            put_param(sb, "alpha", k->alpha);
-        } else if (k->type == GP_K_PERIODIC) {
-            gp_sbuf_puts(sb, ", ");
-            put_param(sb, "period", k->period);
-        } else if (k->type == GP_K_OU) {
-            gp_sbuf_puts(sb, "; exp(-r/(2l))");
-        } else if (k->type == GP_K_EXPONENTIAL) {
-            gp_sbuf_puts(sb, "; exp(-r/l)");
-        }
-        break;
-    case GP_K_POLYNOMIAL: {
-        char deg[16];
-        snprintf(deg, sizeof deg, "%d", k->degree);
-        gp_sbuf_puts(sb, "degree=");
-        gp_sbuf_puts(sb, deg);
-        gp_sbuf_puts(sb, ", ");
-    }
-        /* fall through */
-    case GP_K_LINEAR:
-    case GP_K_NN:
-        put_param(sb, "variance", k->variance);
-        gp_sbuf_puts(sb, ", ");
-        put_param(sb, "offset", k->offset);
-        if (k->type == GP_K_NN) {
-            gp_sbuf_puts(sb, ", Sigma={");
-            for (size_t i = 0; i < k->dim; i++) {
-                if (i)
-                    gp_sbuf_puts(sb, ", ");
-                gp_sbuf_puts(sb, "{");
-                for (size_t j = 0; j < k->dim; j++) {
-                    if (j)
-                        gp_sbuf_puts(sb, ", ");
-                    gp_sbuf_number(sb, k->vec[j * k->dim + i]);
-                }
-                gp_sbuf_puts(sb, "}");
-            }
-            gp_sbuf_puts(sb, "}");
-        }
-        break;
-    case GP_K_BROWNIAN:
-    case GP_K_WHITE:
-        put_param(sb, "variance", k->variance);
-        break;
-    case GP_K_CONSTANT:
-        gp_sbuf_number(sb, k->variance);
-        break;
-    default:
-        break;
-    }
-    gp_sbuf_puts(sb, ")");
-}
 
 static void describe_rec(const gp_kernel *k, gp_sbuf *sb);
 
 /* A product or scale operand: sums get parentheses. */
 static void describe_factor(const gp_kernel *k, gp_sbuf *sb)
 {
-    const int paren = k->type == GP_K_SUM;
+    const int paren = k->type == GP_KNODE_SUM;
     if (paren)
         gp_sbuf_puts(sb, "(");
     describe_rec(k, sb);
@@ -572,29 +308,42 @@ static void describe_factor(const gp_kernel *k, gp_sbuf *sb)
         gp_sbuf_puts(sb, ")");
 }
 
+/* a + b + ... or a * b * ... over the operands of the n-ary node k. */
+static void describe_nary(const gp_kernel *k, gp_sbuf *sb)
+{
+    const int sum = k->type == GP_KNODE_SUM;
+    gp_kernel_walk w;
+    gp_kernel_walk_init(&w, k);
+    size_t count = 0;
+    for (const gp_kernel *op; (op = gp_kernel_walk_next(&w)) != NULL; count++) {
+        if (count)
+            gp_sbuf_puts(sb, sum ? " + " : " * ");
+        if (sum)
+            describe_rec(op, sb);
+        else
+            describe_factor(op, sb);
+    }
+    if (w.stack.failed)
+        gp_sbuf_puts(sb, " ... (out of memory)");
+    gp_kernel_walk_free(&w);
+}
+
 static void describe_rec(const gp_kernel *k, gp_sbuf *sb)
 {
-    if (gp_kernel_is_leaf(k)) {
-        describe_leaf(k, sb);
-        return;
-    }
     switch (k->type) {
-    case GP_K_SUM:
-        describe_rec(k->a, sb);
-        gp_sbuf_puts(sb, " + ");
-        describe_rec(k->b, sb);
+    case GP_KNODE_LEAF:
+        gp_kernel_leaf_describe(k, sb);
         break;
-    case GP_K_PRODUCT:
-        describe_factor(k->a, sb);
-        gp_sbuf_puts(sb, " * ");
-        describe_factor(k->b, sb);
+    case GP_KNODE_SUM:
+    case GP_KNODE_PRODUCT:
+        describe_nary(k, sb);
         break;
-    case GP_K_SCALE:
-        gp_sbuf_number(sb, k->variance);
+    case GP_KNODE_SCALE:
+        gp_sbuf_number(sb, k->c);
         gp_sbuf_puts(sb, " * ");
         describe_factor(k->a, sb);
         break;
-    case GP_K_WARP: {
+    case GP_KNODE_WARP: {
         gp_sbuf_puts(sb, "warp(");
         describe_rec(k->a, sb);
         gp_sbuf_puts(sb, ", by=");
@@ -604,16 +353,16 @@ static void describe_rec(const gp_kernel *k, gp_sbuf *sb)
         gp_sbuf_puts(sb, ")");
         break;
     }
-    case GP_K_STRETCH:
-    case GP_K_SHIFT:
-        gp_sbuf_puts(sb, gp_kernel_leaf_name(k));
+    case GP_KNODE_STRETCH:
+    case GP_KNODE_SHIFT:
+        gp_sbuf_puts(sb, gp_kernel_name(k));
         gp_sbuf_puts(sb, "(");
         describe_rec(k->a, sb);
         gp_sbuf_puts(sb, ", by=");
         gp_sbuf_vector(sb, k->vec, k->nvec);
         gp_sbuf_puts(sb, ")");
         break;
-    case GP_K_SELECT:
+    case GP_KNODE_SELECT:
         gp_sbuf_puts(sb, "select(");
         describe_rec(k->a, sb);
         gp_sbuf_puts(sb, ", dims={");
@@ -623,9 +372,6 @@ static void describe_rec(const gp_kernel *k, gp_sbuf *sb)
             gp_sbuf_puts(sb, num);
         }
         gp_sbuf_puts(sb, "})");
-        break;
-    default:
-        gp_sbuf_puts(sb, "?");
         break;
     }
 }
@@ -644,56 +390,27 @@ size_t gp_kernel_describe(const gp_kernel *k, char *buf, size_t cap)
 
 int gp_kernel_is_stationary(const gp_kernel *k)
 {
-    if (!k)
-        return 0;
-    switch (k->type) {
-    case GP_K_RBF:
-    case GP_K_OU:
-    case GP_K_EXPONENTIAL:
-    case GP_K_MATERN32:
-    case GP_K_MATERN52:
-    case GP_K_RQ:
-    case GP_K_PERIODIC:
-    case GP_K_CONSTANT:
-    case GP_K_WHITE:
-        return 1;
-    case GP_K_SUM:
-    case GP_K_PRODUCT:
-        return gp_kernel_is_stationary(k->a) && gp_kernel_is_stationary(k->b);
-    case GP_K_SCALE:
-    case GP_K_STRETCH:
-    case GP_K_SHIFT:
-    case GP_K_SELECT:
-        return gp_kernel_is_stationary(k->a);
-    default: /* linear, polynomial, nn, brownian, warp */
-        return 0;
-    }
+    return k ? k->stationary : 0;
 }
 
 gp_spectral_family gp_kernel_spectral(const gp_kernel *k, gp_spectral *out)
 {
     double c = 1.0;
-    while (k && k->type == GP_K_SCALE) {
-        c *= k->variance;
+    if (k && k->type == GP_KNODE_SCALE) { /* scalings are folded: at most one */
+        c = k->c;
         k = k->a;
     }
     gp_spectral s = {GP_SPECTRAL_NONE, 0.0, NULL, 0, 0.0};
-    if (k) {
-        switch (k->type) {
-        case GP_K_RBF: s.family = GP_SPECTRAL_RBF; break;
-        case GP_K_EXPONENTIAL: s.family = GP_SPECTRAL_EXPONENTIAL; break;
-        case GP_K_OU: s.family = GP_SPECTRAL_OU; break;
-        case GP_K_MATERN32: s.family = GP_SPECTRAL_MATERN32; break;
-        case GP_K_MATERN52: s.family = GP_SPECTRAL_MATERN52; break;
-        case GP_K_RQ: s.family = GP_SPECTRAL_RQ; break;
-        default: break;
-        }
-    }
-    if (s.family != GP_SPECTRAL_NONE) {
-        s.variance = c * k->amplitude * k->amplitude;
-        s.ls = k->vec;
-        s.nls = k->nvec;
-        s.alpha = k->alpha;
+    if (k && k->type == GP_KNODE_LEAF && k->desc->spectral != GP_SPECTRAL_NONE) {
+        /* a spectral leaf has an amplitude and length-scales (and rq an alpha) */
+        const gp_kparam *a = gp_kernel_leaf_param(k, "amplitude");
+        const gp_kparam *ls = gp_kernel_leaf_param(k, "lengthscale");
+        const gp_kparam *alpha = gp_kernel_leaf_param(k, "alpha");
+        s.family = k->desc->spectral;
+        s.variance = c * a->v[0] * a->v[0];
+        s.ls = ls->v;
+        s.nls = ls->rows * ls->cols;
+        s.alpha = alpha ? alpha->v[0] : 0.0;
     }
     if (out)
         *out = s;

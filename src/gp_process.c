@@ -1,6 +1,10 @@
-/* gp_process.c: building process expressions, their leaves, their description. */
+/* gp_process.c: building process expressions (with their limits on size,
+ * nesting and independence), the iterative walks over them, their leaves,
+ * their description and their iterative release. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "gp_process_impl.h"
 
@@ -13,6 +17,8 @@ static gp_process *node(proc_type type, gp_error *err)
         p->refs = 1;
         p->type = type;
         p->gaussian = 1;
+        p->size = 1;
+        p->depth = 1;
     }
     return p;
 }
@@ -31,86 +37,214 @@ gp_process *gp_process_new(gp_func *mean, gp_kernel *kernel, gp_error *err)
     return p;
 }
 
+/* ---- walks ---------------------------------------------------------------------- */
+
+static int walk_push(gp_stack *s, const gp_process *p, int offset)
+{
+    const proc_walk_item it = {p, offset};
+    return gp_stack_push(s, &it);
+}
+
+void proc_walk_init(proc_walk *w, const gp_process *p, proc_type family)
+{
+    w->family = family;
+    gp_stack_init(&w->stack, sizeof(proc_walk_item));
+    walk_push(&w->stack, p, 0);
+}
+
+int proc_walk_next(proc_walk *w, const gp_process **term, const gp_func **offset)
+{
+    proc_walk_item it;
+    while (gp_stack_pop(&w->stack, &it)) {
+        const gp_process *p = it.p;
+        if (it.offset) { /* the function of an offset node, after its process */
+            *term = NULL;
+            *offset = p->fn;
+            return 1;
+        }
+        int pushed = 1;
+        if (w->family == PROC_SUM && p->type == PROC_SUM)
+            pushed = walk_push(&w->stack, p->b, 0) && walk_push(&w->stack, p->a, 0);
+        else if (w->family == PROC_SUM && p->type == PROC_OFFSET)
+            pushed = walk_push(&w->stack, p, 1) && walk_push(&w->stack, p->a, 0);
+        else if (w->family == PROC_PRODUCT && p->type == PROC_PRODUCT)
+            pushed = walk_push(&w->stack, p->b, 0) && walk_push(&w->stack, p->a, 0);
+        else {
+            *term = p;
+            *offset = NULL;
+            return 1;
+        }
+        if (!pushed)
+            return 0; /* out of memory: w->stack.failed */
+    }
+    return 0;
+}
+
+void proc_walk_free(proc_walk *w)
+{
+    gp_stack_free(&w->stack);
+}
+
+/* Call visit(ctx, q) for every node q of p, depth first and left to right,
+ * each as often as it appears; visit returns 1 to descend into q's
+ * children, 0 not to, -1 to stop. Returns -1 if stopped or out of memory. */
+static int visit_all(const gp_process *p, int (*visit)(void *ctx, const gp_process *q), void *ctx)
+{
+    gp_stack s;
+    gp_stack_init(&s, sizeof p);
+    gp_stack_push(&s, &p);
+    int rc = 0;
+    const gp_process *q;
+    while (rc == 0 && gp_stack_pop(&s, &q)) {
+        const int r = visit(ctx, q);
+        if (r < 0)
+            rc = -1;
+        else if (r > 0 && q->b)
+            gp_stack_push(&s, &q->b);
+        if (r > 0 && q->a)
+            gp_stack_push(&s, &q->a);
+    }
+    if (s.failed)
+        rc = -1;
+    gp_stack_free(&s);
+    return rc;
+}
+
+/* ---- leaves ------------------------------------------------------------------- */
+
+/* Distinct leaves (first appearance) into list[0..cap); with atom, also the
+ * atom (the leaf itself, or the product holding it) each belongs to. */
+typedef struct leaf_list {
+    const gp_process **list, **atom;
+    size_t n, cap;
+    const gp_process *current; /* the atom being collected */
+} leaf_list;
+
+static int add_leaf(void *ctx, const gp_process *q)
+{
+    leaf_list *l = ctx;
+    if (q->type != PROC_LEAF)
+        return 1;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->list[i] == q)
+            return 0;
+    if (l->n == l->cap)
+        return -1;
+    if (l->atom)
+        l->atom[l->n] = l->current;
+    l->list[l->n++] = q;
+    return 0;
+}
+
 int gp_process_collect_leaves(const gp_process *p, const gp_process **list, size_t *n, size_t cap)
 {
-    if (p->type == PROC_LEAF) {
-        for (size_t i = 0; i < *n; i++)
-            if (list[i] == p)
-                return 0;
-        if (*n == cap)
-            return -1;
-        list[(*n)++] = p;
-        return 0;
-    }
-    if (gp_process_collect_leaves(p->a, list, n, cap))
-        return -1;
-    return p->b ? gp_process_collect_leaves(p->b, list, n, cap) : 0;
+    leaf_list l = {list, NULL, *n, cap, NULL};
+    const int rc = visit_all(p, add_leaf, &l);
+    *n = l.n;
+    return rc;
 }
 
-static int has_leaf(const gp_process *p, const gp_process *leaf)
+/* The leaves of an expression with products, and their atoms. */
+typedef struct leaf_owner {
+    const gp_process *leaf[GP_PROCESS_MAX_LEAVES], *atom[GP_PROCESS_MAX_LEAVES];
+    leaf_list l;
+} leaf_owner;
+
+/* An atom of the expansion (a leaf or a product): collect its leaves. */
+static int add_atom(void *ctx, const gp_process *q)
 {
-    if (p->type == PROC_LEAF)
-        return p == leaf;
-    return has_leaf(p->a, leaf) || (p->b && has_leaf(p->b, leaf));
+    leaf_list *l = ctx;
+    if (q->type != PROC_LEAF && q->type != PROC_PRODUCT)
+        return 1; /* sums, scalings, warps and offsets: look inside */
+    l->current = q;
+    return visit_all(q, add_leaf, l) < 0 ? -1 : 0;
 }
 
-int gp_process_share_leaves(const gp_process *a, const gp_process *b)
+/* Fill o for p; an error (named by what) past GP_PROCESS_MAX_LEAVES. */
+static gp_code owned_leaves(const gp_process *p, leaf_owner *o, const char *what, gp_error *err)
 {
-    if (a->type == PROC_LEAF)
-        return has_leaf(b, a);
-    return gp_process_share_leaves(a->a, b) || (a->b && gp_process_share_leaves(a->b, b));
+    o->l = (leaf_list){o->leaf, o->atom, 0, GP_PROCESS_MAX_LEAVES, NULL};
+    if (visit_all(p, add_atom, &o->l) < 0)
+        return gp_error_set(err, GP_ERR_ARG,
+                            "%s: more than %d independent processes in an expression with a "
+                            "product (at most %d are supported)",
+                            what, GP_PROCESS_MAX_LEAVES, GP_PROCESS_MAX_LEAVES);
+    return GP_OK;
 }
 
 /* Products in an expansion must not share leaves with any other atom (a leaf
  * or a different product): their joint moments would need more than means
- * and covariances. Checks every product atom of a against every atom of b. */
-static int atoms_compatible(const gp_process *a, const gp_process *b);
-
-static int atom_vs_tree(const gp_process *atom, const gp_process *t)
+ * and covariances. 0 if an atom of a and a different atom of b share a leaf. */
+static int atoms_compatible(const leaf_owner *a, const leaf_owner *b)
 {
-    switch (t->type) {
-    case PROC_SUM:
-        return atom_vs_tree(atom, t->a) && atom_vs_tree(atom, t->b);
-    case PROC_SCALE:
-    case PROC_WARP:
-    case PROC_OFFSET:
-        return atom_vs_tree(atom, t->a);
-    default: /* t is an atom: fine if equal, or if neither is a product, or disjoint */
-        if (atom == t || (atom->type == PROC_LEAF && t->type == PROC_LEAF))
-            return 1;
-        return !gp_process_share_leaves(atom, t);
-    }
+    for (size_t i = 0; i < a->l.n; i++)
+        for (size_t j = 0; j < b->l.n; j++)
+            if (a->leaf[i] == b->leaf[j] && a->atom[i] != b->atom[j])
+                return 0;
+    return 1;
 }
 
-static int atoms_compatible(const gp_process *a, const gp_process *b)
+/* ---- building ----------------------------------------------------------------- */
+
+static size_t child_depth(proc_type t, const gp_process *c)
 {
-    switch (a->type) {
-    case PROC_SUM:
-        return atoms_compatible(a->a, b) && atoms_compatible(a->b, b);
-    case PROC_SCALE:
-    case PROC_WARP:
-    case PROC_OFFSET:
-        return atoms_compatible(a->a, b);
-    default:
-        return atom_vs_tree(a, b);
+    const int sum_family = (t == PROC_SUM || t == PROC_OFFSET) &&
+                           (c->type == PROC_SUM || c->type == PROC_OFFSET);
+    return sum_family || (t == PROC_PRODUCT && c->type == PROC_PRODUCT) ? c->depth : c->depth + 1;
+}
+
+/* A node of the given type over a (and b), holding new references to them,
+ * or NULL if the expression would be too large or too deep. */
+static gp_process *inner(proc_type type, const char *what, gp_process *a, gp_process *b,
+                         gp_error *err)
+{
+    const size_t size = 1 + a->size + (b ? b->size : 0);
+    size_t depth = child_depth(type, a);
+    if (b && child_depth(type, b) > depth)
+        depth = child_depth(type, b);
+    if (size > GP_PROCESS_MAX_SIZE) {
+        gp_error_set(err, GP_ERR_ARG,
+                     "%s: the expression would have %zu nodes written out, more than the %zu "
+                     "allowed (a sub-expression used twice counts twice: f + f doubles it; "
+                     "use 2 * f)",
+                     what, size, GP_PROCESS_MAX_SIZE);
+        return NULL;
     }
+    if (depth > GP_PROCESS_MAX_DEPTH) {
+        gp_error_set(err, GP_ERR_ARG,
+                     "%s: the expression would be nested %zu levels deep, more than the %d "
+                     "allowed (sums of sums and products of products do not count)",
+                     what, depth, GP_PROCESS_MAX_DEPTH);
+        return NULL;
+    }
+    gp_process *p = node(type, err);
+    if (p) {
+        p->a = gp_process_retain(a);
+        p->b = b ? gp_process_retain(b) : NULL;
+        p->gaussian = a->gaussian && (!b || b->gaussian);
+        p->size = size;
+        p->depth = depth;
+    }
+    return p;
 }
 
 gp_process *gp_process_sum(gp_process *a, gp_process *b, gp_error *err)
 {
-    if (!atoms_compatible(a, b)) {
-        gp_error_set(err, GP_ERR_ARG,
-                     "process sum: a product term shares a process with another term; "
-                     "only products of independent processes are supported");
-        return NULL;
+    if (!(a->gaussian && b->gaussian)) { /* a product is involved: check independence */
+        leaf_owner *oa = malloc(2 * sizeof *oa), *ob = oa + 1;
+        gp_code rc = oa ? owned_leaves(a, oa, "process sum", err)
+                        : gp_error_set(err, GP_ERR_NOMEM, "process sum: out of memory");
+        if (!rc)
+            rc = owned_leaves(b, ob, "process sum", err);
+        if (!rc && !atoms_compatible(oa, ob))
+            rc = gp_error_set(err, GP_ERR_ARG,
+                              "process sum: a product term shares a process with another term; "
+                              "only products of independent processes are supported");
+        free(oa);
+        if (rc)
+            return NULL;
     }
-    gp_process *p = node(PROC_SUM, err);
-    if (p) {
-        p->a = gp_process_retain(a);
-        p->b = gp_process_retain(b);
-        p->gaussian = a->gaussian && b->gaussian;
-    }
-    return p;
+    return inner(PROC_SUM, "process sum", a, b, err);
 }
 
 gp_process *gp_process_scale(double c, gp_process *a, gp_error *err)
@@ -119,50 +253,66 @@ gp_process *gp_process_scale(double c, gp_process *a, gp_error *err)
         gp_error_set(err, GP_ERR_ARG, "process scale: c must be finite, got %g", c);
         return NULL;
     }
-    gp_process *p = node(PROC_SCALE, err);
-    if (p) {
-        p->c = c;
-        p->a = gp_process_retain(a);
-        p->gaussian = a->gaussian;
+    if (a->type == PROC_SCALE) { /* c (c' a) = (c c') a */
+        if (!isfinite(c * a->c)) {
+            gp_error_set(err, GP_ERR_ARG, "process scale: %g * (%g * f) overflows (%g)", c, a->c,
+                         c * a->c);
+            return NULL;
+        }
+        c *= a->c;
+        a = a->a;
     }
+    gp_process *p = inner(PROC_SCALE, "process scale", a, NULL, err);
+    if (p)
+        p->c = c;
     return p;
 }
 
-static gp_process *with_function(proc_type type, gp_process *a, gp_func *w, gp_error *err)
+static gp_process *with_function(proc_type type, const char *what, gp_process *a, gp_func *w,
+                                 gp_error *err)
 {
-    gp_process *p = node(type, err);
-    if (p) {
+    gp_process *p = inner(type, what, a, NULL, err);
+    if (p)
         p->fn = gp_func_retain(w);
-        p->a = gp_process_retain(a);
-        p->gaussian = a->gaussian;
-    }
     return p;
 }
 
 gp_process *gp_process_warp(gp_func *w, gp_process *a, gp_error *err)
 {
-    return with_function(PROC_WARP, a, w, err);
+    return with_function(PROC_WARP, "process warp", a, w, err);
 }
 
 gp_process *gp_process_offset(gp_process *a, gp_func *w, gp_error *err)
 {
-    return with_function(PROC_OFFSET, a, w, err);
+    return with_function(PROC_OFFSET, "process offset", a, w, err);
 }
 
 gp_process *gp_process_product(gp_process *a, gp_process *b, gp_error *err)
 {
-    if (gp_process_share_leaves(a, b)) {
-        gp_error_set(err, GP_ERR_ARG,
-                     "process product: the factors share a process, so they are not "
-                     "independent (f * f is not supported; its moments need E[f^4])");
+    const char *what = "process product";
+    leaf_owner *oa = malloc(2 * sizeof *oa), *ob = oa + 1;
+    gp_code rc = oa ? owned_leaves(a, oa, what, err)
+                    : gp_error_set(err, GP_ERR_NOMEM, "%s: out of memory", what);
+    if (!rc)
+        rc = owned_leaves(b, ob, what, err);
+    for (size_t i = 0; !rc && i < oa->l.n; i++)
+        for (size_t j = 0; !rc && j < ob->l.n; j++)
+            if (oa->leaf[i] == ob->leaf[j])
+                rc = gp_error_set(err, GP_ERR_ARG,
+                                  "%s: the factors share a process, so they are not "
+                                  "independent (f * f is not supported; its moments need E[f^4])",
+                                  what);
+    if (!rc && oa->l.n + ob->l.n > GP_PROCESS_MAX_LEAVES)
+        rc = gp_error_set(err, GP_ERR_ARG,
+                          "%s: more than %d independent processes in an expression with a "
+                          "product (at most %d are supported)",
+                          what, GP_PROCESS_MAX_LEAVES, GP_PROCESS_MAX_LEAVES);
+    free(oa);
+    if (rc)
         return NULL;
-    }
-    gp_process *p = node(PROC_PRODUCT, err);
-    if (p) {
-        p->a = gp_process_retain(a);
-        p->b = gp_process_retain(b);
+    gp_process *p = inner(PROC_PRODUCT, what, a, b, err);
+    if (p)
         p->gaussian = 0;
-    }
     return p;
 }
 
@@ -172,15 +322,29 @@ gp_process *gp_process_retain(gp_process *p)
     return p;
 }
 
-void gp_process_release(gp_process *p)
+/* Drop one reference to p; if it was the last, queue p on *dead. */
+static void drop(gp_process *p, gp_process **dead)
 {
     if (p && --p->refs == 0) {
-        gp_func_release(p->mean);
-        gp_kernel_release(p->kernel);
-        gp_func_release(p->fn);
-        gp_process_release(p->a);
-        gp_process_release(p->b);
-        free(p);
+        p->next = *dead;
+        *dead = p;
+    }
+}
+
+/* Iterative (a worklist threaded through the dead nodes): any depth. */
+void gp_process_release(gp_process *p)
+{
+    gp_process *dead = NULL;
+    drop(p, &dead);
+    while (dead) {
+        gp_process *d = dead;
+        dead = d->next;
+        drop(d->a, &dead);
+        drop(d->b, &dead);
+        gp_func_release(d->mean);
+        gp_kernel_release(d->kernel);
+        gp_func_release(d->fn);
+        free(d);
     }
 }
 
@@ -233,6 +397,32 @@ static void put_func(out *o, const gp_func *f)
     puts_(o, n < sizeof tmp ? tmp : "(function)");
 }
 
+static void describe(const gp_process *p, out *o, int parenthesise_sums);
+
+/* The terms of the sum (family PROC_SUM: "a + b + [w]") or product
+ * ("a * b") at p. */
+static void describe_terms(const gp_process *p, out *o, proc_type family)
+{
+    proc_walk w;
+    proc_walk_init(&w, p, family);
+    const gp_process *term;
+    const gp_func *offset;
+    for (size_t count = 0; proc_walk_next(&w, &term, &offset); count++) {
+        if (count)
+            puts_(o, family == PROC_SUM ? " + " : " * ");
+        if (term) {
+            describe(term, o, family == PROC_PRODUCT);
+        } else {
+            puts_(o, "[");
+            put_func(o, offset);
+            puts_(o, "]");
+        }
+    }
+    if (w.stack.failed)
+        puts_(o, " ... (out of memory)");
+    proc_walk_free(&w);
+}
+
 static void describe(const gp_process *p, out *o, int parenthesise_sums)
 {
     char num[64];
@@ -252,9 +442,8 @@ static void describe(const gp_process *p, out *o, int parenthesise_sums)
         break;
     }
     case PROC_SUM:
-        describe(p->a, o, 0);
-        puts_(o, " + ");
-        describe(p->b, o, 0);
+    case PROC_OFFSET:
+        describe_terms(p, o, PROC_SUM);
         break;
     case PROC_SCALE:
         snprintf(num, sizeof num, "%.15g * ", p->c);
@@ -267,16 +456,8 @@ static void describe(const gp_process *p, out *o, int parenthesise_sums)
         puts_(o, "] * ");
         describe(p->a, o, 1);
         break;
-    case PROC_OFFSET:
-        describe(p->a, o, 0);
-        puts_(o, " + [");
-        put_func(o, p->fn);
-        puts_(o, "]");
-        break;
     case PROC_PRODUCT:
-        describe(p->a, o, 1);
-        puts_(o, " * ");
-        describe(p->b, o, 1);
+        describe_terms(p, o, PROC_PRODUCT);
         break;
     }
     if (paren)

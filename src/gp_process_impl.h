@@ -3,6 +3,7 @@
 #define GP_PROCESS_IMPL_H
 
 #include "gp_process.h"
+#include "gp_stack.h"
 
 typedef enum proc_type {
     PROC_LEAF,
@@ -13,6 +14,10 @@ typedef enum proc_type {
     PROC_PRODUCT
 } proc_type;
 
+/* size: nodes when written out as a tree (a shared sub-expression counted
+ * each time it appears); depth: nesting levels that need recursion (sums and
+ * offsets in sums, products in products are walked in a loop); next: the
+ * release worklist. */
 struct gp_process {
     unsigned refs;
     proc_type type;
@@ -22,15 +27,43 @@ struct gp_process {
     double c;          /* scale */
     gp_func *fn;       /* warp and offset */
     int gaussian;
+    size_t size, depth;
+    gp_process *next;
 };
 
-/* Visit the distinct leaves of p (depth-first, first appearance) appending
- * them to list[*n] (capacity cap) unless already present. Returns 0, or -1
- * if cap is too small. */
-int gp_process_collect_leaves(const gp_process *p, const gp_process **list, size_t *n, size_t cap);
+/* Limits on expressions, checked when they are built: nodes written out,
+ * nesting (as in gp_kernel.h), and distinct processes in an expression that
+ * involves a product (the joint sampler's limit; it also bounds the checks
+ * that a product's factors are independent). */
+#define GP_PROCESS_MAX_SIZE ((size_t)1 << 21)
+#define GP_PROCESS_MAX_DEPTH 1000
+#define GP_PROCESS_MAX_LEAVES 64
 
-/* 1 if a and b have a leaf in common. */
-int gp_process_share_leaves(const gp_process *a, const gp_process *b);
+/* Walks the terms of the n-ary sum (sums and offsets: family PROC_SUM) or
+ * product (PROC_PRODUCT) at p, left to right, each as often as it appears:
+ * *term is a process, or NULL with *offset the function an offset adds.
+ * Iterative (gp_stack.h):
+ *   proc_walk w; proc_walk_init(&w, p, PROC_SUM);
+ *   while (proc_walk_next(&w, &term, &offset)) ...
+ *   if (w.stack.failed) out of memory; proc_walk_free(&w); */
+typedef struct proc_walk_item {
+    const gp_process *p;
+    int offset; /* p is an offset node whose function comes next */
+} proc_walk_item;
+
+typedef struct proc_walk {
+    proc_type family;
+    gp_stack stack; /* of proc_walk_item */
+} proc_walk;
+
+void proc_walk_init(proc_walk *w, const gp_process *p, proc_type family);
+int proc_walk_next(proc_walk *w, const gp_process **term, const gp_func **offset);
+void proc_walk_free(proc_walk *w);
+
+/* Append the distinct leaves of p (first appearance, left to right) to
+ * list[*n] (capacity cap). Returns 0, or -1 if cap is too small or memory
+ * ran out. Iterative. */
+int gp_process_collect_leaves(const gp_process *p, const gp_process **list, size_t *n, size_t cap);
 
 /* The one input check of every process function: X (and Y, when given) has
  * points, finite coordinates, and the same dimension. fname names the caller. */

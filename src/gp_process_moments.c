@@ -28,39 +28,73 @@ static gp_code nomem(gp_error *err)
     return gp_error_set(err, GP_ERR_NOMEM, "process moments: out of memory");
 }
 
-static gp_code mean_expr(const gp_process *p, const gp_matrix *X, double *mu, gp_error *err)
+static gp_code mean_rec(const gp_process *p, const gp_matrix *X, double *mu, gp_error *err);
+
+/* mu += (sum) or *= (product) the mean of term, or the offset function. */
+static gp_code mean_term(const gp_process *term, const gp_func *offset, const gp_matrix *X,
+                         double *tmp, double *mu, int product, gp_error *err)
+{
+    gp_code rc = term ? mean_rec(term, X, tmp, err) : gp_func_eval_rows(offset, X, tmp, err);
+    for (size_t i = 0; !rc && i < X->rows; i++)
+        mu[i] = product ? mu[i] * tmp[i] : mu[i] + tmp[i];
+    return rc;
+}
+
+/* The mean of an n-ary sum (m_1 + ... + offsets) or product of independent
+ * factors (m_1 m_2 ...), walked in a loop. */
+static gp_code mean_terms(const gp_process *p, const gp_matrix *X, double *mu, gp_error *err)
+{
+    const size_t n = X->rows;
+    const int product = p->type == PROC_PRODUCT;
+    double *tmp = malloc(n * sizeof *tmp);
+    if (!tmp)
+        return nomem(err);
+    for (size_t i = 0; i < n; i++)
+        mu[i] = product ? 1.0 : 0.0;
+    proc_walk w;
+    proc_walk_init(&w, p, product ? PROC_PRODUCT : PROC_SUM);
+    const gp_process *term;
+    const gp_func *offset;
+    gp_code rc = GP_OK;
+    while (!rc && proc_walk_next(&w, &term, &offset))
+        rc = mean_term(term, offset, X, tmp, mu, product, err);
+    if (!rc && w.stack.failed)
+        rc = nomem(err);
+    proc_walk_free(&w);
+    free(tmp);
+    return rc;
+}
+
+static gp_code mean_rec(const gp_process *p, const gp_matrix *X, double *mu, gp_error *err)
 {
     size_t n = X->rows;
     switch (p->type) {
     case PROC_LEAF:
         return gp_func_eval_rows(p->mean, X, mu, err);
     case PROC_SCALE: {
-        gp_code rc = mean_expr(p->a, X, mu, err);
+        gp_code rc = mean_rec(p->a, X, mu, err);
         for (size_t i = 0; !rc && i < n; i++)
             mu[i] *= p->c;
         return rc;
     }
-    default: break;
-    }
-    /* Two vectors: the first child's mean in mu, the other part in tmp. */
-    double *tmp = malloc(n * sizeof *tmp);
-    if (!tmp)
-        return nomem(err);
-    gp_code rc = mean_expr(p->a, X, mu, err);
-    if (!rc) {
-        if (p->type == PROC_SUM || p->type == PROC_PRODUCT)
-            rc = mean_expr(p->b, X, tmp, err);
-        else
+    case PROC_WARP: { /* w m */
+        double *tmp = malloc(n * sizeof *tmp);
+        if (!tmp)
+            return nomem(err);
+        gp_code rc = mean_rec(p->a, X, mu, err);
+        if (!rc)
             rc = gp_func_eval_rows(p->fn, X, tmp, err);
+        for (size_t i = 0; !rc && i < n; i++)
+            mu[i] *= tmp[i];
+        free(tmp);
+        return rc;
     }
-    for (size_t i = 0; !rc && i < n; i++) {
-        if (p->type == PROC_SUM || p->type == PROC_OFFSET)
-            mu[i] += tmp[i];
-        else
-            mu[i] *= tmp[i]; /* warp: w m; product of independent factors: m_a m_b */
+    case PROC_SUM:
+    case PROC_OFFSET:
+    case PROC_PRODUCT: /* independent factors: m_a m_b */
+        return mean_terms(p, X, mu, err);
     }
-    free(tmp);
-    return rc;
+    return GP_OK;
 }
 
 /* ---- expansion into atoms ------------------------------------------------------ */
@@ -111,12 +145,21 @@ static gp_code expand(const gp_process *p, const gp_matrix *X, const double *coe
     case PROC_LEAF:
     case PROC_PRODUCT:
         return add_term(t, p, coef, n, which, err);
-    case PROC_SUM: {
-        gp_code rc = expand(p->a, X, coef, t, which, err);
-        return rc ? rc : expand(p->b, X, coef, t, which, err);
+    case PROC_SUM:
+    case PROC_OFFSET: { /* the terms, walked in a loop; offsets add no covariance */
+        proc_walk w;
+        proc_walk_init(&w, p, PROC_SUM);
+        const gp_process *term;
+        const gp_func *offset;
+        gp_code rc = GP_OK;
+        while (!rc && proc_walk_next(&w, &term, &offset))
+            if (term)
+                rc = expand(term, X, coef, t, which, err);
+        if (!rc && w.stack.failed)
+            rc = nomem(err);
+        proc_walk_free(&w);
+        return rc;
     }
-    case PROC_OFFSET:
-        return expand(p->a, X, coef, t, which, err);
     case PROC_SCALE:
     case PROC_WARP: {
         double *c = malloc(n * sizeof *c);
@@ -150,37 +193,59 @@ static gp_code cov_leaf(const gp_process *p, const gp_matrix *X, const gp_matrix
     return gp_kernel_gram(p->kernel, X, Y, &K, err);
 }
 
-/* u = a b, a and b independent: Cov(u) = M_a o M_b - m_u m_u', where
- * M = Cov + m m' is the second moment and o the element-wise product. */
+/* u = a b c ..., independent factors: Cov(u) = M_a o M_b o ... - m_u m_u',
+ * where M = Cov + m m' is the second moment, o the element-wise product and
+ * m_u = m_a m_b ...; the factors are walked in a loop. */
 static gp_code cov_product(const gp_process *p, const gp_matrix *X, const gp_matrix *Y,
                            moments_out *o, gp_error *err)
 {
     const gp_matrix *Yr = Y ? Y : X;
-    size_t n = o->n, m = o->diag ? o->n : o->m, size = out_size(o);
-    double *mb = malloc(size * sizeof *mb);
-    double *means = malloc(2 * (n + m) * sizeof *means); /* m_a(X) m_b(X) m_a(Y) m_b(Y) */
-    gp_code rc = (!mb || !means) ? nomem(err) : GP_OK;
-    moments_out ob = {mb, o->n, o->m, o->diag};
-    if (!rc)
-        rc = cov_expr(p->a, X, Y, o, err);
-    if (!rc)
-        rc = cov_expr(p->b, X, Y, &ob, err);
-    double *max = means, *mbx = means + n, *may = means + 2 * n, *mby = means + 2 * n + m;
-    if (!rc)
-        rc = mean_expr(p->a, X, max, err);
-    if (!rc)
-        rc = mean_expr(p->b, X, mbx, err);
-    if (!rc)
-        rc = mean_expr(p->a, Yr, may, err);
-    if (!rc)
-        rc = mean_expr(p->b, Yr, mby, err);
+    const size_t n = o->n, m = o->diag ? o->n : o->m, size = out_size(o);
+    double *M = malloc(size * sizeof *M); /* the factor's covariance, then second moment */
+    double *means = malloc(2 * (n + m) * sizeof *means); /* m_u(X) m_u(Y) m_f(X) m_f(Y) */
+    if (!M || !means) {
+        free(M);
+        free(means);
+        return nomem(err);
+    }
+    double *mux = means, *muy = means + n, *mfx = means + n + m, *mfy = means + 2 * n + m;
+    for (size_t k = 0; k < size; k++)
+        o->v[k] = 1.0;
+    for (size_t i = 0; i < n; i++)
+        mux[i] = 1.0;
+    for (size_t j = 0; j < m; j++)
+        muy[j] = 1.0;
+    proc_walk w;
+    proc_walk_init(&w, p, PROC_PRODUCT);
+    const gp_process *f;
+    const gp_func *unused;
+    gp_code rc = GP_OK;
+    while (!rc && proc_walk_next(&w, &f, &unused)) {
+        moments_out of = {M, o->n, o->m, o->diag};
+        rc = cov_expr(f, X, Y, &of, err);
+        if (!rc)
+            rc = mean_rec(f, X, mfx, err);
+        if (!rc)
+            rc = mean_rec(f, Yr, mfy, err);
+        for (size_t j = 0; !rc && j < (o->diag ? 1 : m); j++)
+            for (size_t i = 0; i < n; i++) {
+                const size_t jj = o->diag ? i : j, k = o->diag ? i : j * n + i;
+                o->v[k] *= M[k] + mfx[i] * mfy[jj];
+            }
+        for (size_t i = 0; !rc && i < n; i++)
+            mux[i] *= mfx[i];
+        for (size_t j = 0; !rc && j < m; j++)
+            muy[j] *= mfy[j];
+    }
+    if (!rc && w.stack.failed)
+        rc = nomem(err);
+    proc_walk_free(&w);
     for (size_t j = 0; !rc && j < (o->diag ? 1 : m); j++)
         for (size_t i = 0; i < n; i++) {
-            size_t jj = o->diag ? i : j, k = o->diag ? i : j * n + i;
-            double Ma = o->v[k] + max[i] * may[jj], Mb = mb[k] + mbx[i] * mby[jj];
-            o->v[k] = Ma * Mb - max[i] * mbx[i] * may[jj] * mby[jj];
+            const size_t jj = o->diag ? i : j, k = o->diag ? i : j * n + i;
+            o->v[k] -= mux[i] * muy[jj];
         }
-    free(mb);
+    free(M);
     free(means);
     return rc;
 }
@@ -242,7 +307,7 @@ gp_code gp_process_mean_at(const gp_process *p, const gp_matrix *X, double *mu, 
 {
     gp_code rc = gp_process_check_inputs("mean", X, NULL, err);
     if (!rc)
-        rc = mean_expr(p, X, mu, err);
+        rc = mean_rec(p, X, mu, err);
     return rc ? rc : gp_check_result("mean", "mean", mu, X->rows, err);
 }
 

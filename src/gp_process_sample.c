@@ -45,44 +45,84 @@ static gp_code sample_leaf(const gp_process *leaf, const gp_matrix *X, double ji
     return rc;
 }
 
+static gp_code evaluate(const gp_process *p, const gp_matrix *X, const gp_process *const *leaves,
+                        gp_matrix *const *draws, gp_matrix *out, gp_error *err);
+
+/* out = the sum (terms and offsets) or product of the terms of p, walked in
+ * a loop, each term evaluated into tmp. */
+static gp_code evaluate_terms(const gp_process *p, const gp_matrix *X,
+                              const gp_process *const *leaves, gp_matrix *const *draws,
+                              gp_matrix *out, gp_error *err)
+{
+    const size_t n = out->rows, ns = out->cols;
+    const int product = p->type == PROC_PRODUCT;
+    gp_matrix *tmp = gp_matrix_alloc(n, ns);
+    if (!tmp)
+        return gp_error_set(err, GP_ERR_NOMEM, "sample: out of memory");
+    for (size_t k = 0; k < n * ns; k++)
+        out->data[k] = product ? 1.0 : 0.0;
+    proc_walk w;
+    proc_walk_init(&w, p, product ? PROC_PRODUCT : PROC_SUM);
+    const gp_process *term;
+    const gp_func *offset;
+    gp_code rc = GP_OK;
+    while (!rc && proc_walk_next(&w, &term, &offset)) {
+        if (term)
+            rc = evaluate(term, X, leaves, draws, tmp, err);
+        else /* an offset: a function of x, the same in every draw */
+            rc = gp_func_eval_rows(offset, X, tmp->data, err);
+        for (size_t j = 0; !rc && j < ns; j++)
+            for (size_t i = 0; i < n; i++) {
+                const double v = tmp->data[term ? j * n + i : i];
+                double *u = &out->data[j * n + i];
+                *u = product ? *u * v : *u + v;
+            }
+    }
+    if (!rc && w.stack.failed)
+        rc = gp_error_set(err, GP_ERR_NOMEM, "sample: out of memory");
+    proc_walk_free(&w);
+    gp_matrix_free(tmp);
+    return rc;
+}
+
 /* Evaluate expression p at the leaf draws into out (n x ns). */
 static gp_code evaluate(const gp_process *p, const gp_matrix *X, const gp_process *const *leaves,
                         gp_matrix *const *draws, gp_matrix *out, gp_error *err)
 {
     size_t n = out->rows, ns = out->cols, size = n * ns;
-    if (p->type == PROC_LEAF) {
+    switch (p->type) {
+    case PROC_LEAF: {
         size_t i = 0;
         while (leaves[i] != p)
             i++; /* every leaf of p was collected */
         memcpy(out->data, draws[i]->data, size * sizeof *out->data);
         return GP_OK;
     }
-    gp_code rc = evaluate(p->a, X, leaves, draws, out, err);
-    if (rc)
-        return rc;
-    if (p->type == PROC_SCALE) {
-        for (size_t k = 0; k < size; k++)
+    case PROC_SCALE: {
+        gp_code rc = evaluate(p->a, X, leaves, draws, out, err);
+        for (size_t k = 0; !rc && k < size; k++)
             out->data[k] *= p->c;
-        return GP_OK;
+        return rc;
     }
-    gp_matrix *other = gp_matrix_alloc(n, p->b ? ns : 1);
-    if (!other)
-        return gp_error_set(err, GP_ERR_NOMEM, "sample: out of memory");
-    if (p->b)
-        rc = evaluate(p->b, X, leaves, draws, other, err);
-    else
-        rc = gp_func_eval_rows(p->fn, X, other->data, err);
-    for (size_t j = 0; !rc && j < ns; j++)
-        for (size_t i = 0; i < n; i++) {
-            double v = other->data[p->b ? j * n + i : i];
-            double *u = &out->data[j * n + i];
-            if (p->type == PROC_SUM || p->type == PROC_OFFSET)
-                *u += v;
-            else
-                *u *= v; /* warp w(x) u(x), or the product of two draws */
-        }
-    gp_matrix_free(other);
-    return rc;
+    case PROC_WARP: { /* w(x) u(x) */
+        double *wx = malloc(n * sizeof *wx);
+        if (!wx)
+            return gp_error_set(err, GP_ERR_NOMEM, "sample: out of memory");
+        gp_code rc = evaluate(p->a, X, leaves, draws, out, err);
+        if (!rc)
+            rc = gp_func_eval_rows(p->fn, X, wx, err);
+        for (size_t j = 0; !rc && j < ns; j++)
+            for (size_t i = 0; i < n; i++)
+                out->data[j * n + i] *= wx[i];
+        free(wx);
+        return rc;
+    }
+    case PROC_SUM:
+    case PROC_OFFSET:
+    case PROC_PRODUCT: /* the product of independent draws */
+        return evaluate_terms(p, X, leaves, draws, out, err);
+    }
+    return GP_OK;
 }
 
 gp_code gp_process_sample_joint(gp_process *const *ps, size_t np, const gp_matrix *X,

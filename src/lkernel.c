@@ -1,6 +1,8 @@
-/* lkernel.c: kernels for Lua. Constructors take an options table
- * (gp.rbf{lengthscale = 1, amplitude = 1}); operators build expressions:
- * k1 + k2, k1 * k2, c * k, a * k (a a Lua function or gp.poly: output warp). */
+/* lkernel.c: kernels for Lua. One constructor per leaf kernel of the core's
+ * descriptor table, taking an options table (gp.rbf{lengthscale = 1,
+ * amplitude = 1}); operators build expressions: k1 + k2, k1 * k2, c * k,
+ * a * k (a a Lua function or gp.poly: output warp). */
+#include <stdint.h>
 #include <string.h>
 
 #include "gp_kernel.h"
@@ -8,7 +10,7 @@
 #include "lkernel.h"
 
 #define LGP_KERNEL "gprior.kernel"
-#define MAX_DIMS 64
+#define GP_KERNEL_ARGS_MAX 16 /* more than any kernel's parameters */
 
 gp_kernel **lgp_newkernel(lua_State *L)
 {
@@ -47,176 +49,74 @@ gp_kernel *lgp_checkkernel(lua_State *L, int arg)
     return *box;
 }
 
-/* Read option key as one number or a list of numbers into v[MAX_DIMS];
- * returns the count (def used when absent). */
-static size_t opt_numbers(lua_State *L, int idx, const char *fname, const char *key, double def,
-                          double v[MAX_DIMS])
+/* ---- leaf constructors: one for each entry of the core's descriptor table ---- */
+
+/* The value of option key (on top of the stack, not nil) as a core argument:
+ * a number (into *num), or a list or matrix (numbers, rows of numbers or a
+ * gprior matrix; converted in place, so it stays on the stack while used).
+ * Every check of the values is the core's. */
+static gp_kernel_arg option_arg(lua_State *L, const char *fname, const gp_param_spec *ps,
+                                double *num)
 {
-    v[0] = def;
-    if (lua_isnoneornil(L, idx))
-        return 1;
-    size_t n = 1;
-    int t = lua_getfield(L, idx, key);
+    const int t = lua_type(L, -1);
     if (t == LUA_TNUMBER) {
-        v[0] = lua_tonumber(L, -1);
-    } else if (t == LUA_TTABLE) {
-        lua_Integer len = luaL_len(L, -1);
-        if (len < 1 || len > MAX_DIMS)
-            luaL_error(L, "%s: option '%s' must list 1..%d numbers", fname, key, MAX_DIMS);
-        for (lua_Integer i = 1; i <= len; i++) {
-            int ok;
-            lua_geti(L, -1, i);
-            v[i - 1] = lua_tonumberx(L, -1, &ok);
-            if (!ok)
-                luaL_error(L, "%s: option '%s' element %I is not a number", fname, key, i);
-            lua_pop(L, 1);
-        }
-        n = (size_t)len;
-    } else if (t != LUA_TNIL) {
-        luaL_error(L, "%s: option '%s' must be a number or a list of numbers, got %s", fname, key,
-                   luaL_typename(L, -1));
+        *num = lua_tonumber(L, -1);
+        return (gp_kernel_arg){ps->name, num, 1, 1};
     }
-    lua_pop(L, 1);
-    return n;
+    const int many = ps->kind == GP_PARAM_LIST || ps->kind == GP_PARAM_MATRIX;
+    if (many && (t == LUA_TTABLE || lgp_testmatrix(L, -1))) {
+        gp_matrix *m = lgp_checkmatrix(L, lua_gettop(L));
+        return (gp_kernel_arg){ps->name, m->data, m->rows, m->cols};
+    }
+    luaL_error(L, "%s: bad option '%s' (%s expected, got %s)", fname, ps->name,
+               ps->kind == GP_PARAM_LIST     ? "number or list of numbers"
+               : ps->kind == GP_PARAM_MATRIX ? "number, list or matrix"
+                                             : "number",
+               luaL_typename(L, -1));
+    return (gp_kernel_arg){0};
 }
 
-static void check_opts(lua_State *L, const char *fname, const char *const known[])
+/* gp.NAME{param = value, ...}, or gp.NAME(v) for a kernel with a positional
+ * parameter (gp.constant(2)). Upvalue 1: the descriptor (light userdata). */
+static int l_leaf(lua_State *L)
 {
-    if (!lua_isnoneornil(L, 1) && !lua_istable(L, 1))
-        luaL_typeerror(L, 1, "table of options");
-    lgp_checkoptions(L, 1, fname, known);
-}
-
-typedef gp_kernel *(*stationary_ctor)(double, const double *, size_t, gp_error *);
-
-static int stationary(lua_State *L, const char *name, stationary_ctor ctor)
-{
-    static const char *const known[] = {"amplitude", "lengthscale", NULL};
-    check_opts(L, name, known);
-    double ls[MAX_DIMS];
-    size_t nls = opt_numbers(L, 1, name, "lengthscale", 1.0, ls);
-    double a = lgp_optnumber(L, 1, "amplitude", 1.0);
-    gp_error err;
-    gp_kernel **box = lgp_newkernel(L);
-    return push_kernel(L, box, ctor(a, ls, nls, &err), &err);
-}
-
-static int l_rbf(lua_State *L) { return stationary(L, "rbf", gp_kernel_rbf); }
-static int l_ou(lua_State *L) { return stationary(L, "ou", gp_kernel_ou); }
-static int l_exponential(lua_State *L) { return stationary(L, "exponential", gp_kernel_exponential); }
-static int l_matern32(lua_State *L) { return stationary(L, "matern32", gp_kernel_matern32); }
-static int l_matern52(lua_State *L) { return stationary(L, "matern52", gp_kernel_matern52); }
-
-static int l_rq(lua_State *L)
-{
-    static const char *const known[] = {"amplitude", "lengthscale", "alpha", NULL};
-    check_opts(L, "rq", known);
-    double ls[MAX_DIMS];
-    size_t nls = opt_numbers(L, 1, "rq", "lengthscale", 1.0, ls);
-    double a = lgp_optnumber(L, 1, "amplitude", 1.0), alpha = lgp_optnumber(L, 1, "alpha", 1.0);
-    gp_error err;
-    gp_kernel **box = lgp_newkernel(L);
-    return push_kernel(L, box, gp_kernel_rq(a, ls, nls, alpha, &err), &err);
-}
-
-static int l_periodic(lua_State *L)
-{
-    static const char *const known[] = {"amplitude", "lengthscale", "period", NULL};
-    check_opts(L, "periodic", known);
-    double a = lgp_optnumber(L, 1, "amplitude", 1.0), l = lgp_optnumber(L, 1, "lengthscale", 1.0);
-    double p = lgp_optnumber(L, 1, "period", 1.0);
-    gp_error err;
-    gp_kernel **box = lgp_newkernel(L);
-    return push_kernel(L, box, gp_kernel_periodic(a, l, p, &err), &err);
-}
-
-static int l_linear(lua_State *L)
-{
-    static const char *const known[] = {"variance", "offset", NULL};
-    check_opts(L, "linear", known);
-    double v = lgp_optnumber(L, 1, "variance", 1.0), c = lgp_optnumber(L, 1, "offset", 0.0);
-    gp_error err;
-    gp_kernel **box = lgp_newkernel(L);
-    return push_kernel(L, box, gp_kernel_linear(v, c, &err), &err);
-}
-
-static int l_polynomial(lua_State *L)
-{
-    static const char *const known[] = {"degree", "variance", "offset", NULL};
-    check_opts(L, "polynomial", known);
-    lua_Integer deg = lgp_optinteger(L, 1, "degree", 2);
-    double v = lgp_optnumber(L, 1, "variance", 1.0), c = lgp_optnumber(L, 1, "offset", 1.0);
-    if (deg < 1 || deg > 1000)
-        return luaL_error(L, "polynomial: degree must be an integer in 1..1000, got %I", deg);
-    gp_error err;
-    gp_kernel **box = lgp_newkernel(L);
-    return push_kernel(L, box, gp_kernel_polynomial(v, c, (int)deg, &err), &err);
-}
-
-/* gp.nn{Sigma = S, variance = sv^2, offset = sb^2}; S is a (P+1) x (P+1)
- * matrix, a list of its diagonal, or one number for S = s I (P = 1). */
-static int l_nn(lua_State *L)
-{
-    static const char *const known[] = {"Sigma", "variance", "offset", NULL};
-    check_opts(L, "nn", known);
-    double v = lgp_optnumber(L, 1, "variance", 1.0), c = lgp_optnumber(L, 1, "offset", 0.0);
-    int t = lua_isnoneornil(L, 1) ? LUA_TNIL : lua_getfield(L, 1, "Sigma");
-    gp_matrix *S;
-    if (t == LUA_TNIL || t == LUA_TNUMBER) {
-        double s = t == LUA_TNUMBER ? lua_tonumber(L, -1) : 1.0;
-        S = lgp_pushmatrix(L, 2, 2);
-        GP_AT(S, 0, 0) = GP_AT(S, 1, 1) = s;
-    } else {
-        gp_matrix *given = lgp_checkmatrix(L, -1);
-        if (given->cols == 1) { /* the diagonal */
-            S = lgp_pushmatrix(L, given->rows, given->rows);
-            for (size_t i = 0; i < given->rows; i++)
-                GP_AT(S, i, i) = given->data[i];
-        } else {
-            S = given;
+    const gp_kernel_desc *d = lua_touserdata(L, lua_upvalueindex(1));
+    const char *fname = gp_kernel_desc_name(d);
+    const gp_param_spec *ps[GP_KERNEL_ARGS_MAX];
+    const char *known[GP_KERNEL_ARGS_MAX + 1];
+    const gp_param_spec *positional = NULL;
+    size_t np = 0;
+    while (np < GP_KERNEL_ARGS_MAX && (ps[np] = gp_kernel_desc_param(d, np)) != NULL) {
+        known[np] = ps[np]->name;
+        if (ps[np]->flags & GP_PARAM_POSITIONAL)
+            positional = ps[np];
+        np++;
+    }
+    known[np] = NULL;
+    gp_kernel_arg args[GP_KERNEL_ARGS_MAX];
+    double nums[GP_KERNEL_ARGS_MAX];
+    size_t na = 0;
+    lua_settop(L, 1);
+    if (lua_type(L, 1) == LUA_TNUMBER && positional) {
+        nums[0] = lua_tonumber(L, 1);
+        args[na++] = (gp_kernel_arg){positional->name, &nums[0], 1, 1};
+    } else if (!lua_isnil(L, 1)) {
+        if (!lua_istable(L, 1))
+            luaL_typeerror(L, 1, "table of options");
+        lgp_checkoptions(L, 1, fname, known);
+        luaL_checkstack(L, (int)np + LUA_MINSTACK, "kernel options");
+        for (size_t i = 0; i < np; i++) {
+            if (lua_getfield(L, 1, ps[i]->name) == LUA_TNIL) {
+                lua_pop(L, 1);
+                continue;
+            }
+            args[na] = option_arg(L, fname, ps[i], &nums[na]);
+            na++; /* a list or matrix stays on the stack until the kernel is made */
         }
     }
-    if (S->rows != S->cols)
-        return luaL_error(L, "nn: Sigma must be square, got %I x %I", (lua_Integer)S->rows,
-                          (lua_Integer)S->cols);
     gp_error err;
     gp_kernel **box = lgp_newkernel(L);
-    return push_kernel(L, box, gp_kernel_nn(S->data, S->rows, v, c, &err), &err);
-}
-
-static int l_brownian(lua_State *L)
-{
-    static const char *const known[] = {"variance", NULL};
-    check_opts(L, "brownian", known);
-    gp_error err;
-    gp_kernel **box = lgp_newkernel(L);
-    return push_kernel(L, box, gp_kernel_brownian(lgp_optnumber(L, 1, "variance", 1.0), &err),
-                       &err);
-}
-
-static int l_white(lua_State *L)
-{
-    static const char *const known[] = {"variance", NULL};
-    check_opts(L, "white", known);
-    gp_error err;
-    gp_kernel **box = lgp_newkernel(L);
-    return push_kernel(L, box, gp_kernel_white(lgp_optnumber(L, 1, "variance", 1.0), &err), &err);
-}
-
-/* gp.constant(c) or gp.constant{value = c}. */
-static int l_constant(lua_State *L)
-{
-    double c;
-    if (lua_type(L, 1) == LUA_TNUMBER) {
-        c = lua_tonumber(L, 1);
-    } else {
-        static const char *const known[] = {"value", NULL};
-        check_opts(L, "constant", known);
-        c = lgp_optnumber(L, 1, "value", 1.0);
-    }
-    gp_error err;
-    gp_kernel **box = lgp_newkernel(L);
-    return push_kernel(L, box, gp_kernel_constant(c, &err), &err);
+    return push_kernel(L, box, gp_kernel_new(d, args, na, &err), &err);
 }
 
 /* ---- algebra ---------------------------------------------------------------------- */
@@ -295,26 +195,31 @@ static int k_warp(lua_State *L)
 
 typedef gp_kernel *(*transform_ctor)(gp_kernel *, const double *, size_t, gp_error *);
 
-static int transform(lua_State *L, const char *name, transform_ctor ctor)
+/* k:stretch(s) and k:shift(c): s and c a number or a list of numbers. */
+static int transform(lua_State *L, transform_ctor ctor)
 {
     gp_kernel *k = lgp_checkkernel(L, 1);
-    double v[MAX_DIMS];
-    size_t n;
-    lua_settop(L, 2);
-    lua_createtable(L, 0, 1);
-    lua_pushvalue(L, 2);
-    lua_setfield(L, -2, "by");
-    n = opt_numbers(L, 3, name, "by", 0.0, v);
-    if (lua_isnil(L, 2))
+    double num;
+    const double *v = &num;
+    size_t n = 1;
+    if (lua_type(L, 2) == LUA_TNUMBER) {
+        num = lua_tonumber(L, 2);
+    } else if (lua_istable(L, 2) || lgp_testmatrix(L, 2)) {
+        gp_matrix *m = lgp_checkmatrix(L, 2);
+        luaL_argcheck(L, m->rows == 1 || m->cols == 1, 2, "expected a number or a list of numbers");
+        v = m->data;
+        n = m->rows * m->cols;
+    } else {
         luaL_argerror(L, 2, "expected a number or a list of numbers");
+    }
     gp_error err;
     gp_kernel **box = lgp_newkernel(L);
     return push_kernel(L, box, ctor(k, v, n, &err), &err);
 }
 
 /* k:stretch(s): k(s x, s x'); k:shift(c): k(x - c, x' - c). */
-static int k_stretch(lua_State *L) { return transform(L, "stretch", gp_kernel_stretch); }
-static int k_shift(lua_State *L) { return transform(L, "shift", gp_kernel_shift); }
+static int k_stretch(lua_State *L) { return transform(L, gp_kernel_stretch); }
+static int k_shift(lua_State *L) { return transform(L, gp_kernel_shift); }
 
 /* k:select{1, 3}: k on input dimensions 1 and 3 (1-based). */
 static int k_select(lua_State *L)
@@ -322,8 +227,9 @@ static int k_select(lua_State *L)
     gp_kernel *k = lgp_checkkernel(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_Integer n = luaL_len(L, 2);
-    luaL_argcheck(L, n >= 1 && n <= MAX_DIMS, 2, "expected a list of 1-based dimensions");
-    size_t dims[MAX_DIMS];
+    luaL_argcheck(L, n >= 1 && (lua_Unsigned)n <= SIZE_MAX / sizeof(size_t), 2,
+                  "expected a list of 1-based dimensions");
+    size_t *dims = lua_newuserdatauv(L, (size_t)n * sizeof *dims, 0); /* collected by Lua */
     for (lua_Integer i = 1; i <= n; i++) {
         int ok;
         lua_geti(L, 2, i);
@@ -422,15 +328,6 @@ static const luaL_Reg metamethods[] = {
     {"__add", k_add},   {"__mul", k_mul},           {"__sub", k_sub}, {"__unm", k_unm},
     {"__call", k_call}, {"__tostring", k_tostring}, {"__gc", k_gc},   {NULL, NULL}};
 
-static const luaL_Reg constructors[] = {
-    {"rbf", l_rbf},           {"ou", l_ou},
-    {"exponential", l_exponential}, {"matern32", l_matern32},
-    {"matern52", l_matern52}, {"rq", l_rq},
-    {"periodic", l_periodic}, {"linear", l_linear},
-    {"polynomial", l_polynomial}, {"nn", l_nn},
-    {"brownian", l_brownian}, {"white", l_white},
-    {"constant", l_constant}, {NULL, NULL}};
-
 void lgp_open_kernel(lua_State *L)
 {
     luaL_newmetatable(L, LGP_KERNEL);
@@ -438,6 +335,12 @@ void lgp_open_kernel(lua_State *L)
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
-    luaL_setfuncs(L, constructors, 0);
+    /* gp.rbf, gp.ou, ...: one constructor per leaf kernel of the core's table */
+    const gp_kernel_desc *d;
+    for (size_t i = 0; (d = gp_kernel_desc_at(i)) != NULL; i++) {
+        lua_pushlightuserdata(L, (void *)(uintptr_t)d);
+        lua_pushcclosure(L, l_leaf, 1);
+        lua_setfield(L, -2, gp_kernel_desc_name(d));
+    }
     lgp_open_func(L);
 }

@@ -22,6 +22,15 @@ gp_matrix *test_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y)
     return K;
 }
 
+double test_kernel_at(const gp_kernel *k, const double *x, const double *y, size_t d)
+{
+    gp_matrix X = {1, d, (double *)x}, Y = {1, d, (double *)y};
+    gp_matrix *K = test_gram(k, &X, &Y);
+    const double v = K->data[0];
+    gp_matrix_free(K);
+    return v;
+}
+
 /* A 64-bit LCG (Knuth's MMIX constants), independent of the code under test. */
 static double lcg_uniform(unsigned long long *s)
 {

@@ -550,6 +550,89 @@ static void test_reference_counting(void **state)
     gp_matrix_free(X);
 }
 
+/* ---- deep expressions ---------------------------------------------------------- */
+
+/* Sums and products of any length are walked in a loop (100 000 deep here:
+ * a stack overflow before), scalings fold, and the nesting that cannot be
+ * flattened or folded is refused past GP_KERNEL_MAX_DEPTH; releasing any of
+ * them takes no stack either. */
+static void test_deep_expressions(void **state)
+{
+    (void)state;
+    gp_error err = {0};
+    const double one = 1;
+    gp_kernel *w = gp_kernel_white(1, &err), *s = gp_kernel_retain(w);
+    gp_kernel *c = gp_kernel_constant(1, &err), *p = gp_kernel_retain(c);
+    for (int i = 0; i < 100000; i++) {
+        gp_kernel *s2 = gp_kernel_sum(i % 2 ? s : w, i % 2 ? w : s, &err); /* both shapes */
+        gp_kernel *p2 = gp_kernel_product(p, c, &err);
+        assert_non_null(s2);
+        assert_non_null(p2);
+        gp_kernel_release(s);
+        gp_kernel_release(p);
+        s = s2;
+        p = p2;
+    }
+    gp_matrix *X = test_matrix_rows(2, 1, (double[]){0, 1});
+    gp_matrix *K = test_gram(s, X, NULL);
+    assert_true(GP_AT(K, 0, 0) == 100001 && GP_AT(K, 0, 1) == 0);
+    gp_matrix_free(K);
+    K = test_gram(p, X, NULL);
+    assert_true(GP_AT(K, 0, 1) == 1);
+    gp_matrix_free(K);
+    double v[2];
+    assert_int_equal(gp_kernel_diag(s, X, v, &err), GP_OK);
+    assert_true(v[1] == 100001);
+    assert_int_equal(gp_kernel_describe(s, NULL, 0), 100001 * strlen("white(variance=1)") + 300000);
+    gp_kernel_release(s);
+    gp_kernel_release(p);
+
+    /* scalings fold; a warp chain stops at the limit with an error */
+    gp_kernel *r = gp_kernel_rbf(1, &one, 1, &err), *k = gp_kernel_retain(r);
+    for (int i = 0; i < 1000; i++) {
+        gp_kernel *k2 = gp_kernel_scale(i % 2 ? 2.0 : 0.5, k, &err);
+        gp_kernel_release(k);
+        k = k2;
+    }
+    test_expect_describe(k, "1 * rbf(amplitude=1, lengthscale=1)");
+    gp_kernel_release(k);
+    k = gp_kernel_retain(r); /* one level; each warp adds one */
+    gp_func *sq = gp_func_polynomial((double[]){1, 0, 0}, 3, &err);
+    size_t levels = 1;
+    for (;;) {
+        gp_kernel *k2 = gp_kernel_warp(k, sq, &err);
+        if (!k2)
+            break;
+        gp_kernel_release(k);
+        k = k2;
+        levels++;
+    }
+    assert_int_equal(levels, GP_KERNEL_MAX_DEPTH);
+    assert_string_equal(err.msg, "warp: the expression would be nested 1001 levels deep, more "
+                                 "than the 1000 allowed (sums of sums and products of products "
+                                 "do not count)");
+    K = test_gram(k, X, NULL); /* the deepest allowed still evaluates */
+    assert_true(GP_AT(K, 0, 0) == 1);
+    gp_matrix_free(K);
+    gp_kernel_release(k);
+    gp_func_release(sq);
+
+    /* k + k doubles the written-out size: refused past GP_KERNEL_MAX_SIZE */
+    gp_kernel *d = gp_kernel_retain(r);
+    size_t doublings = 0;
+    for (gp_kernel *d2; (d2 = gp_kernel_sum(d, d, &err)) != NULL; doublings++) {
+        gp_kernel_release(d);
+        d = d2;
+    }
+    assert_int_equal(doublings, 20); /* 2^21 - 1 nodes */
+    assert_non_null(strstr(err.msg, "sum: the expression would have 4194303 nodes written out"));
+    gp_kernel_release(d);
+    gp_kernel_release(r);
+    gp_kernel_release(c);
+    gp_kernel_release(w);
+    gp_matrix_free(X);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -558,6 +641,7 @@ int main(void)
         cmocka_unit_test(test_diag_matches_gram),   cmocka_unit_test(test_psd_composites),
         cmocka_unit_test(test_describe_composites), cmocka_unit_test(test_algebra_errors),
         cmocka_unit_test(test_callback_errors),     cmocka_unit_test(test_reference_counting),
+        cmocka_unit_test(test_deep_expressions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,6 +25,9 @@
 /* K = k(X, Y) (Y NULL: Y = X), failing the test with the core's message on error. */
 gp_matrix *test_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y);
 
+/* k(x, y) at two points of d coordinates, failing the test on error. */
+double test_kernel_at(const gp_kernel *k, const double *x, const double *y, size_t d);
+
 /* n x d points uniform in [lo, hi), from a generator independent of gprior's. */
 gp_matrix *test_random_points(size_t n, size_t d, double lo, double hi, unsigned long long seed);
 

@@ -55,6 +55,35 @@ return {
     t.eq(info.method, "joint", "info"); t.eq(#info.parts, 2, "two independent leaves")
     t.truthy(tostring(info):find("joint draw of 2"), tostring(info))
   end,
+  ["100 000-deep sums, offsets and 1 * f chains: no recursion"] = function(t)
+    local u, o, v = f, f, f
+    for _ = 1, 100000 do u = u + f; o = o + 1; v = 1 * v end
+    t.near(u:var(x)[2], 100001 ^ 2, 1e-3, "f + f + ... has kernel 100001^2 k")
+    t.near(u:mean(x)[2], 100001, 1e-6, "and mean 100001 m")
+    t.near(o:mean(x)[3], 100001, 1e-6, "f + 1 + 1 + ...: mean m + 100000")
+    t.near(o:var(x)[3], 1, 1e-15, "offsets add no variance")
+    t.eq(tostring(v), "1 * " .. tostring(f), "1 * (1 * f) folds")
+    local F, U = gp.sample_joint({f, u}, x, {n = 2, seed = 3})
+    t.near(U:get(4, 2), 100001 * F:get(4, 2), 1e-6 * math.abs(U:get(4, 2)), "the draw of the sum")
+    t.truthy(#tostring(u) > 100000 * #" + ", "printed flat")
+  end,
+  ["deep products and warps of processes are refused past stated limits"] = function(t)
+    local p = f
+    t.raises(function() for _ = 1, 100000 do p = p * gp.GP{kernel = gp.rbf{}} end end,
+      "process product: more than 64 independent processes")
+    local w = f
+    t.raises(function() for _ = 1, 2000 do w = gp.poly{1} * w end end,
+      "process warp: the expression would be nested 1001 levels deep, more than the 1000 allowed")
+    local s = f
+    t.raises(function() for _ = 1, 30 do s = s + s end end, "process sum: the expression would have")
+  end,
+  ["moments that overflow are errors, not inf"] = function(t)
+    local u = 1e200 * f
+    t.raises(function() u:var(x) end, "var: the variance is inf at entry 1: it overflowed")
+    t.raises(function() u:cov(x) end, "cov: the covariance is inf at entry 1: it overflowed")
+    t.raises(function() (f + 1e308 + 1e308):mean(x) end, "mean: the mean is inf at entry 1")
+    t.raises(function() ((1e200 * f) * (1e200 * g)):sample(x) end, "sample: the draw is %-?inf")
+  end,
   ["combination misuse is an error that explains"] = function(t)
     t.raises(function() return f + gp.rbf{} end, "cannot add a process and a kernel")
     t.raises(function() return f * "x" end, "cannot multiply a process and a string")

@@ -80,6 +80,80 @@ return {
     local k = gp.rbf{lengthscale = 1, amplitude = 1} + 0.5 * gp.linear{}
     t.eq(tostring(k), "rbf(amplitude=1, lengthscale=1) + 0.5 * linear(variance=1, offset=0)", "tostring")
   end,
+  ["cosine: a constructor generated from the core's table"] = function(t)
+    local k = gp.cosine{amplitude = 2, period = 6}
+    t.near(k(0, 1), 4 * 0.5, 1e-14, "4 cos(2 pi / 6)")
+    t.near(gp.cosine{period = {6, 4}}({0, 0}, {2, 2}), 0.5, 1e-15, "cos(2 pi 2/6) cos(2 pi 2/4)")
+    t.eq(tostring(k), "cosine(amplitude=2, period=6; prod_j cos(2 pi (x_j - x'_j) / p_j))", "tostring")
+    t.raises(function() gp.cosine{lengthscale = 1} end, "unknown option 'lengthscale' %(known: amplitude, period%)")
+    t.raises(function() gp.cosine{period = -1} end, "cosine: period must be finite and > 0, got %-1")
+  end,
+  ["extreme but finite inputs give the right limit"] = function(t)
+    for _, name in ipairs{"matern32", "matern52"} do
+      local K = gp[name]{}:gram(gp.matrix{0, 1e154})
+      t.eq(K:get(1, 2), 0, name .. " far apart: 0, not NaN"); t.eq(K:get(2, 2), 1, name .. " diagonal")
+    end
+    local K = gp.nn{}:gram(gp.matrix{0, 1e200})
+    -- asin has an infinite slope at 1: an ulp in its argument is ~1e-8 in k (as at x = 1e10)
+    t.near(K:get(2, 2), 1, 1e-7, "nn at 1e200: offset + variance (asin(1)), not NaN")
+    -- (2/pi) asin(2 / sqrt(3 (3 + 2 y^2))) -> 4 / (pi sqrt(6) y) for y = 1e200
+    t.near(K:get(1, 2), 4 / (math.pi * math.sqrt(6) * 1e200), 1e-212, "nn k(0, 1e200)")
+    t.near(gp.nn{}:diag(gp.matrix{-1e308})[1], 1, 1e-7, "nn variance at -1e308")
+    t.near(gp.rq{alpha = 1e300}(0, 1), math.exp(-0.5), 1e-15, "rq with huge alpha is the rbf")
+    t.near(gp.rq{alpha = 1e-300}(-1e308, 1e308), 1, 1e-15, "rq with tiny alpha decays slowly, even past 1e308")
+    t.near(gp.periodic{}(-1.5e308, 1.5e308), 1, 0, "periodic: a whole number of periods apart")
+    t.eq(gp.periodic{lengthscale = 1e-200}:gram(gp.matrix{0, 0.5}):get(1, 1), 1, "periodic, tiny l: k(x, x)")
+  end,
+  ["parameters whose use overflows are refused, naming the value"] = function(t)
+    t.raises(function() gp.rbf{lengthscale = 1e-310} end, "rbf: lengthscale must be finite and > 0, got 1e%-310 %(too small: 1/lengthscale overflows%)")
+    t.raises(function() gp.matern32{lengthscale = {1, 1e-320}} end, "lengthscale 2 .*1/lengthscale overflows")
+    t.raises(function() gp.rbf{amplitude = 1e200} end, "rbf: amplitude .*got 1e%+200 %(too large: the square of amplitude overflows%)")
+    t.raises(function() gp.rq{alpha = 1e-320} end, "rq: alpha .*1/alpha overflows")
+    t.raises(function() gp.nn{Sigma = 1e200} end, "nn: Sigma has an entry of size 1e%+200")
+    t.raises(function() gp.polynomial{degree = 2.5} end, "polynomial: degree must be an integer >= 1, got 2.5")
+    t.raises(function() gp.polynomial{degree = 2 ^ 40} end, "degree must be an integer in 1..2147483647")
+  end,
+  ["a value that overflows is an error naming the kernel, the entry and the value"] = function(t)
+    t.raises(function() gp.polynomial{degree = 1000}:gram(gp.matrix{0, 3}) end,
+      "polynomial: entry %(2, 2%) of the Gram matrix, k%(x_2, y_2%), is inf.*overflows.*degree=1000")
+    t.raises(function() gp.rbf{}:warp(function() return 1e200 end):gram(gp.matrix{0, 1}) end,
+      "warp: entry %(1, 1%).* is inf")
+    t.raises(function() (1e300 * gp.constant(1e300)):gram(gp.matrix{0}) end, "scale: entry %(1, 1%)")
+    t.raises(function() (gp.constant(1e308) + gp.constant(1e308)):diag(gp.matrix{0}) end,
+      "sum: the variance k%(x_1, x_1%) is inf")
+    t.raises(function() (gp.constant(1e300) * gp.constant(1e300))(0, 0) end, "product: .* is inf")
+    t.raises(function() gp.linear{}:gram(gp.matrix{1, 1e200}) end, "linear: entry %(2, 2%)")
+    t.raises(function() gp.brownian{variance = 1e300}:diag(gp.matrix{1e300}) end, "brownian: the variance")
+    t.raises(function() gp.linear{}:gram(gp.matrix{{1e200, 1e200}}, gp.matrix{{1e200, -1e200}}) end,
+      "linear: entry %(1, 1%).* is %-?nan")
+  end,
+  ["100 000-deep sums and products are evaluated and printed without recursion"] = function(t)
+    local w, k = gp.white{}, gp.white{}
+    for _ = 1, 100000 do k = k + w end
+    t.eq(k(0, 0), 100001, "sum of 100001 whites"); t.eq(k(0, 1), 0, "white off the diagonal")
+    t.eq(k:diag(gp.matrix{2, 3})[2], 100001, "diag")
+    t.eq(#tostring(k), 100001 * #"white(variance=1)" + 100000 * #" + ", "one term per white")
+    local r, p = gp.rbf{lengthscale = 1000}, gp.constant(1)
+    for _ = 1, 100000 do p = p * r end
+    t.near(p(0, 1), math.exp(-0.5e-6 * 100000), 1e-10, "product of 100000 rbfs (1e5 roundings)")
+    t.truthy(tostring(p):find("^constant%(1%) %* rbf"), "product printed flat")
+    local c = gp.rbf{}
+    for _ = 1, 100000 do c = 1 * c end
+    t.eq(tostring(c), "1 * rbf(amplitude=1, lengthscale=1)", "scalings fold: c1 (c2 k) = (c1 c2) k")
+    t.eq(tostring(2 * (3 * gp.rbf{})), "6 * rbf(amplitude=1, lengthscale=1)", "folded")
+  end,
+  ["nesting that cannot be flattened is refused past a stated depth"] = function(t)
+    local k = gp.rbf{}
+    t.raises(function() for _ = 1, 2000 do k = k:warp(gp.poly{1}) end end,
+      "warp: the expression would be nested 1001 levels deep, more than the 1000 allowed")
+    t.eq(k(0, 0), 1, "the deepest warp allowed still evaluates")
+    local s = gp.rbf{}
+    t.raises(function() for _ = 1, 2000 do s = (s + gp.white{}) * gp.rbf{} end end,
+      "nested %d+ levels deep, more than the 1000 allowed")
+    local d = gp.rbf{}
+    t.raises(function() for _ = 1, 30 do d = d + d end end,
+      "sum: the expression would have 4194303 nodes written out, more than the 2097152 allowed")
+  end,
   ["poly is callable and printable"] = function(t)
     local p = gp.poly{1, 0, 2}
     t.eq(p(3), 19, "1 + 2 x^2 at 3")
