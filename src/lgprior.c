@@ -145,11 +145,22 @@ void *lgp_testbox(lua_State *L, int arg, const lgp_type *type)
     return box ? *box : NULL;
 }
 
+int lgp_selferror(lua_State *L, int arg, const char *what)
+{
+    lua_Debug ar;
+    if (arg == 1 && lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.name &&
+        strcmp(ar.namewhat, "method") != 0)
+        return lgp_argerror(L, 1, "%s expected, got %s: a method is called with a colon, "
+                                  "obj:%s(...)",
+                            what, lua_isnone(L, 1) ? "no value" : lgp_typename(L, 1), ar.name);
+    return luaL_typeerror(L, arg, what);
+}
+
 void *lgp_checkbox(lua_State *L, int arg, const lgp_type *type)
 {
     void **box = luaL_testudata(L, arg, type->name);
     if (!box)
-        luaL_typeerror(L, arg, type->what);
+        lgp_selferror(L, arg, type->what);
     if (!*box)
         lgp_argerror(L, arg, "%s is empty", type->what);
     return *box;

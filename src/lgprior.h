@@ -98,6 +98,11 @@ int lgp_fillbox(lua_State *L, void **box, void *object, const gp_error *err);
  * ("process expected, got table") or its box is empty. */
 void *lgp_checkbox(lua_State *L, int arg, const lgp_type *type);
 
+/* The type error for the value at arg, where what was expected; for the
+ * first argument of a function not called as a method (f.sample(x)), it
+ * says that a method is called with a colon. */
+int lgp_selferror(lua_State *L, int arg, const char *what);
+
 /* The object in the box at arg, or NULL if arg is not a built box of type. */
 void *lgp_testbox(lua_State *L, int arg, const lgp_type *type);
 

@@ -336,7 +336,8 @@ static int l_grid(lua_State *L)
 
 gp_matrix *lgp_checkself(lua_State *L)
 {
-    return luaL_checkudata(L, 1, LGP_MATRIX);
+    gp_matrix *m = lgp_testmatrix(L, 1);
+    return m ? m : (lgp_selferror(L, 1, "matrix"), NULL);
 }
 
 static int is_vector(const gp_matrix *m)

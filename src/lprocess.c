@@ -37,7 +37,8 @@ static int l_GP(lua_State *L)
     lua_getfield(L, 1, "kernel");
     gp_kernel *k = lgp_testkernel(L, -1);
     if (!k)
-        return lgp_error(L, "GP: option 'kernel' must be a kernel, got %s", lgp_typename(L, -1));
+        return lgp_error(L, "GP: option 'kernel' must be a kernel, got %s%s", lgp_typename(L, -1),
+                         lua_isfunction(L, -1) ? " (a constructor? call it: gp.rbf{...})" : "");
     if (lua_getfield(L, 1, "mean") == LUA_TNIL) {
         lua_pop(L, 1);
         lua_pushnumber(L, 0.0);

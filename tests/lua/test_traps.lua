@@ -117,6 +117,9 @@ return {
              "matrix expected, got a table of named fields %(n%): an options table%? Options come last; are the arguments swapped%?")
     t.raises(function() gp.GP(gp.rbf{}) end, "a table of options expected, got gprior.kernel: write gp.GP{kernel = k")
     t.raises(function() gp.figure{}:lines(x, f) end, "got gprior.process %(a process is not a matrix: use its values")
+    t.raises(function() return f.sample(x) end, "process expected, got gprior.matrix: a method is called with a colon, obj:sample")
+    t.raises(function() return x.sum(1) end, "matrix expected, got number: a method is called with a colon, obj:sum")
+    t.raises(function() gp.GP{kernel = gp.rbf} end, "got function %(a constructor%? call it: gp.rbf{...}%)")
     local _, info = f:sample(x)
     t.raises(function() gp.moments(info) end, "matrix expected, got gprior.sample_info %(a sampler's report: the draws are its first result%)")
   end,
