@@ -525,6 +525,8 @@ static int m_newindex(lua_State *L)
 static int arith(lua_State *L, gp_matrix_op op)
 {
     gp_matrix *a = lgp_testmatrix(L, 1), *b = lgp_testmatrix(L, 2);
+    if (!a && !b) /* only when the metamethod is called directly */
+        return luaL_typeerror(L, 1, "matrix");
     double sa = a ? 0 : luaL_checknumber(L, 1), sb = b ? 0 : luaL_checknumber(L, 2);
     gp_matrix *shape = a ? a : b;
     gp_matrix *r = lgp_pushmatrix(L, shape->rows, shape->cols);

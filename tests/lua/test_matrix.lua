@@ -105,6 +105,8 @@ return {
     t.raises(function() return gp.matrix{1e308} * 10 end, "element %(1, 1%) is inf")
     t.raises(function() return gp.matrix{0 / 0} + 1 end, "is %-?nan")
     t.eq((-gp.matrix{1, -2})[2], 2, "negation")
+    -- the metamethod called directly with two numbers (found by the fuzzer: it read a NULL matrix)
+    t.raises(function() return getmetatable(gp.matrix{1}).__add(1, 2) end, "matrix expected, got number")
   end,
   ["internal state in the registry is checked, not trusted"] = function(t)
     local reg = debug.getregistry()
