@@ -107,13 +107,14 @@ int lgp_checkband(lua_State *L, int arg, int xarg, lgp_band *b)
         lua_pop(L, 1);
     }
     if (first || bound_of(L, arg + 1))
-        lgp_error(L, "%s: a bound of f:band (lower, upper) given as %s: draw a band with "
-                     "fig:band(x, f:band(x)), fig:band(x, f [, k]) or fig:band(x, mean, sd [, k]), "
-                     "and an area between two curves with fig:fill(x, lower, upper)",
+        lgp_error(L, "%s: %s: draw a band with fig:band(x, f:band(x)), fig:band(x, f [, k]) or "
+                     "fig:band(x, mean, sd [, k]), and the area between two curves with "
+                     "fig:fill(x, lower, upper)",
                   lgp_fname(L),
-                  first == 'u' ? "the first bound (the upper one first?)"
-                  : first     ? "the mean, with something other than its upper bound"
-                              : "the sd");
+                  first == 'u' ? "the upper bound of f:band given first"
+                  : first     ? "a lower bound of f:band given as the mean (its own upper bound "
+                                "does not follow it)"
+                              : "a bound of f:band given as the sd");
     b->mean = lgp_checkmatrix(L, arg);
     b->sd = lgp_checkmatrix(L, arg + 1);
     if (lua_type(L, arg + 2) == LUA_TNUMBER) {

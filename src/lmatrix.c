@@ -281,13 +281,18 @@ static size_t check_index(lua_State *L, int arg, size_t size, const char *what)
     return (size_t)i - 1;
 }
 
+gp_matrix *lgp_pushcopy(lua_State *L, const gp_matrix *src)
+{
+    gp_matrix *m = lgp_pushmatrix(L, src->rows, src->cols);
+    memcpy(m->data, src->data, src->rows * src->cols * sizeof(double));
+    return m;
+}
+
 /* gp.matrix(t) from a table; gp.matrix(rows, cols [, value]) filled with value (0). */
 static int l_matrix(lua_State *L)
 {
     if (lua_type(L, 1) == LUA_TTABLE || lgp_testmatrix(L, 1)) {
-        gp_matrix *src = lgp_checkmatrix(L, 1);
-        gp_matrix *m = lgp_pushmatrix(L, src->rows, src->cols);
-        memcpy(m->data, src->data, src->rows * src->cols * sizeof(double));
+        lgp_pushcopy(L, lgp_checkmatrix(L, 1));
         return 1;
     }
     size_t r = lgp_checkcount(L, 1, "rows"), c = lgp_checkcount(L, 2, "columns");
@@ -302,11 +307,8 @@ static int l_matrix(lua_State *L)
  * single row: gp.points{{0.5, 0.5}} is one 2-D point. */
 static int l_points(lua_State *L)
 {
-    lua_settop(L, 1);
-    lua_pushcfunction(L, l_matrix);
-    lua_insert(L, 1);
-    lua_call(L, 1, 1);
-    mark_points(L, 1);
+    lgp_pushcopy(L, lgp_checkmatrix(L, 1));
+    mark_points(L, -1);
     return 1;
 }
 

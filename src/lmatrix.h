@@ -9,6 +9,9 @@
 /* The matrix at argument 1 (self of a method). */
 gp_matrix *lgp_checkself(lua_State *L);
 
+/* Push a copy of src (without its origin). */
+gp_matrix *lgp_pushcopy(lua_State *L, const gp_matrix *src);
+
 /* Make the type of the column names a matrix read with a header keeps. */
 void lgp_open_matrix_io(lua_State *L);
 

@@ -1,8 +1,6 @@
 /* lmatrix_ops.c: computing with matrices, Torch7's way (gp_matrix_ops.h):
  * m:t(), a:mm(b) and gp.mm, m:reshape, m:sum/mean/std/min/max([dim]),
  * gp.cat, m:narrow and m:sub, m:map, m:clone. Every result is a new matrix. */
-#include <string.h>
-
 #include "gp_matrix_ops.h"
 #include "lfunc.h"
 #include "lmatrix.h"
@@ -206,9 +204,7 @@ static int m_map(lua_State *L)
 /* m:clone(): a copy (without the origin: a clone of a draw is just numbers). */
 static int m_clone(lua_State *L)
 {
-    gp_matrix *m = lgp_checkself(L);
-    gp_matrix *c = lgp_pushmatrix(L, m->rows, m->cols);
-    memcpy(c->data, m->data, m->rows * m->cols * sizeof(double));
+    lgp_pushcopy(L, lgp_checkself(L));
     return 1;
 }
 

@@ -69,9 +69,9 @@ return {
     t.eq(data_of(t, gp.figure{}:band(x, f)), data_of(t, gp.figure{}:band(x, f:mean(x), f:sd(x))),
          "fig:band(x, f) is mean -+ 2 sd")
     t.eq(data_of(t, gp.figure{}:band(x, f, 1)), data_of(t, gp.figure{}:band(x, f:band(x, 1))), "with k")
-    t.raises(function() gp.figure{}:band(x, hi, lo) end, "a bound of f:band %(lower, upper%) given as the first bound")
-    t.raises(function() gp.figure{}:band(x, lo, f:sd(x)) end, "given as the mean")
-    t.raises(function() gp.figure{}:band(x, f:mean(x), hi) end, "given as the sd")
+    t.raises(function() gp.figure{}:band(x, hi, lo) end, "band: the upper bound of f:band given first: draw a band with fig:band%(x, f:band%(x%)%)")
+    t.raises(function() gp.figure{}:band(x, lo, f:sd(x)) end, "a lower bound of f:band given as the mean")
+    t.raises(function() gp.figure{}:band(x, f:mean(x), hi) end, "a bound of f:band given as the sd")
     local lo2 = f:band(x, 3)
     t.raises(function() gp.figure{}:band(x, lo2, hi) end, "given as the mean")
   end,
