@@ -76,6 +76,17 @@ static gp_matrix *call_moment(lua_State *L, int idx, int xarg, const char *metho
     return lgp_checkmatrix(L, -1);
 }
 
+/* The optional k at idx: a number, or a nil with options after it; returns
+ * the index of the options. */
+static int optional_k(lua_State *L, int idx, double *k)
+{
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        *k = lua_tonumber(L, idx);
+        return idx + 1;
+    }
+    return lua_isnil(L, idx) && !lua_isnone(L, idx + 1) ? idx + 1 : idx;
+}
+
 int lgp_checkband(lua_State *L, int arg, int xarg, lgp_band *b)
 {
     arg = lua_absindex(L, arg);
@@ -84,9 +95,7 @@ int lgp_checkband(lua_State *L, int arg, int xarg, lgp_band *b)
     b->k = 2.0;
     luaL_checkstack(L, 6, "too many values on the Lua stack");
     if (is_model(L, arg)) { /* fig:band(x, f [, k]) */
-        int next = arg + 1;
-        if (lua_type(L, next) == LUA_TNUMBER)
-            b->k = lua_tonumber(L, next++);
+        int next = optional_k(L, arg + 1, &b->k);
         if (lua_gettop(L) < next)
             lua_settop(L, next); /* the options slot stays below the moments pushed */
         b->mean = call_moment(L, arg, xarg, "mean");
@@ -117,9 +126,5 @@ int lgp_checkband(lua_State *L, int arg, int xarg, lgp_band *b)
                               : "a bound of f:band given as the sd");
     b->mean = lgp_checkmatrix(L, arg);
     b->sd = lgp_checkmatrix(L, arg + 1);
-    if (lua_type(L, arg + 2) == LUA_TNUMBER) {
-        b->k = lua_tonumber(L, arg + 2);
-        return arg + 3;
-    }
-    return arg + 2;
+    return optional_k(L, arg + 2, &b->k);
 }

@@ -2,13 +2,19 @@
 -- to draw a wrong picture or fail with a misleading message.
 local gp = require "gprior"
 
--- The inline data of a figure: save it as text, keep the datablocks of its script.
-local function data_of(t, fig)
+-- The gnuplot script of a figure (saved as text).
+local function script_of(t, fig)
   local dir = t.tmpdir()
   fig:save(dir .. "/f.txt")
   local f = assert(io.open(dir .. "/f.txt.gp", "rb"))
   local script = f:read("a")
   f:close()
+  return script
+end
+
+-- The inline data of a figure: the datablocks of its script.
+local function data_of(t, fig)
+  local script = script_of(t, fig)
   local blocks = {}
   for block in script:gmatch("\n(%$%w+ << EOD\n.-\nEOD)") do blocks[#blocks + 1] = block end
   t.truthy(#blocks > 0, "the script has datablocks")
@@ -69,6 +75,10 @@ return {
     t.eq(data_of(t, gp.figure{}:band(x, f)), data_of(t, gp.figure{}:band(x, f:mean(x), f:sd(x))),
          "fig:band(x, f) is mean -+ 2 sd")
     t.eq(data_of(t, gp.figure{}:band(x, f, 1)), data_of(t, gp.figure{}:band(x, f:band(x, 1))), "with k")
+    local titled = script_of(t, gp.figure{}:band(x, f:mean(x), f:sd(x), 2, {title = "t"}))
+    t.truthy(titled:find("title 't'", 1, true), "titled")
+    t.eq(script_of(t, gp.figure{}:band(x, f:mean(x), f:sd(x), nil, {title = "t"})), titled, "k nil, then options")
+    t.eq(script_of(t, gp.figure{}:band(x, f, nil, {title = "t"})), titled, "the same with a process")
     t.raises(function() gp.figure{}:band(x, hi, lo) end, "band: the upper bound of f:band given first: draw a band with fig:band%(x, f:band%(x%)%)")
     t.raises(function() gp.figure{}:band(x, lo, f:sd(x)) end, "a lower bound of f:band given as the mean")
     t.raises(function() gp.figure{}:band(x, f:mean(x), hi) end, "a bound of f:band given as the sd")
