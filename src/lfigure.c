@@ -121,24 +121,22 @@ static int l_line(lua_State *L) { return curves(L, "line", 1); }
 
 static const char *const area_keys[] = {"title", "color", "alpha", NULL};
 
-/* fig:band(x, mean, sd [, k] [, opts]) */
+/* fig:band(x, mean, sd [, k] [, opts]), fig:band(x, f [, k] [, opts]),
+ * fig:band(x, f:band(x) [, opts]): the forms of lgp_checkband. */
 static int l_band(lua_State *L)
 {
     gp_figure *fig = check_figure(L);
-    gp_matrix *x = lgp_checkmatrix(L, 2), *mean = lgp_checkmatrix(L, 3),
-              *sd = lgp_checkmatrix(L, 4);
-    int opts = 6;
-    double k = 2;
-    if (lua_istable(L, 5) && lua_isnone(L, 6))
-        opts = 5;
-    else
-        k = luaL_optnumber(L, 5, 2);
+    gp_matrix *x = lgp_checkmatrix(L, 2);
+    lgp_band b;
+    int opts = lgp_checkband(L, 3, 2, &b);
     lgp_options o;
     lgp_options_open(&o, L, opts, "band", area_keys);
     gp_style s;
     opt_style(&o, &s, NULL);
     gp_error err;
-    return done(L, gp_figure_band_sd(fig, x, mean, sd, k, &s, &err), &err);
+    gp_code rc = b.lower ? gp_figure_band(fig, x, b.lower, b.upper, &s, &err)
+                         : gp_figure_band_sd(fig, x, b.mean, b.sd, b.k, &s, &err);
+    return done(L, rc, &err);
 }
 
 static int l_fill(lua_State *L)

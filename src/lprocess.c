@@ -29,12 +29,16 @@ static int l_GP(lua_State *L)
 {
     static const char *const known[] = {"kernel", "mean", NULL};
     lgp_options o;
-    luaL_checktype(L, 1, LUA_TTABLE);
+    if (!lua_istable(L, 1))
+        return lgp_argerror(L, 1, "a table of options expected, got %s: write gp.GP{kernel = k "
+                                  "[, mean = m]}",
+                            lua_isnone(L, 1) ? "no value" : lgp_typename(L, 1));
     lgp_options_open(&o, L, 1, "GP", known);
     lua_getfield(L, 1, "kernel");
     gp_kernel *k = lgp_testkernel(L, -1);
     if (!k)
-        return lgp_error(L, "GP: option 'kernel' must be a kernel, got %s", lgp_typename(L, -1));
+        return lgp_error(L, "GP: option 'kernel' must be a kernel, got %s%s", lgp_typename(L, -1),
+                         lua_isfunction(L, -1) ? " (a constructor? call it: gp.rbf{...})" : "");
     if (lua_getfield(L, 1, "mean") == LUA_TNIL) {
         lua_pop(L, 1);
         lua_pushnumber(L, 0.0);
@@ -137,7 +141,7 @@ typedef gp_code (*moment_fn)(const gp_process *, const gp_matrix *, double *, gp
 static int push_moment(lua_State *L, moment_fn fn)
 {
     gp_process *p = check_process(L, 1);
-    gp_matrix *X = lgp_checkmatrix(L, 2);
+    gp_matrix *X = lgp_checkpoints(L, 2);
     gp_matrix *v = lgp_pushmatrix(L, X->rows, 1);
     gp_error err;
     lua_State *saved = lgp_enter_core(L);
@@ -154,8 +158,8 @@ static int p_sd(lua_State *L) { return push_moment(L, gp_process_sd_at); }
 static int p_cov(lua_State *L)
 {
     gp_process *p = check_process(L, 1);
-    gp_matrix *X = lgp_checkmatrix(L, 2);
-    gp_matrix *Y = lua_isnoneornil(L, 3) ? NULL : lgp_checkmatrix(L, 3);
+    gp_matrix *X = lgp_checkpoints(L, 2);
+    gp_matrix *Y = lua_isnoneornil(L, 3) ? NULL : lgp_checkpoints(L, 3);
     gp_matrix *K = lgp_pushmatrix(L, X->rows, Y ? Y->rows : X->rows);
     gp_error err;
     lua_State *saved = lgp_enter_core(L);
@@ -164,25 +168,29 @@ static int p_cov(lua_State *L)
     return rc ? lgp_raise(L, &err) : 1;
 }
 
-/* f:band(x [, k = 2]) -> lower, upper: mean -+ k sd (Gaussian processes only). */
+/* f:band(x [, k = 2]) -> lower, upper: mean -+ k sd (Gaussian processes
+ * only), marked as one band: fig:band(x, f:band(x)) draws it. */
 static int p_band(lua_State *L)
 {
     gp_process *p = check_process(L, 1);
-    gp_matrix *X = lgp_checkmatrix(L, 2);
+    gp_matrix *X = lgp_checkpoints(L, 2);
     double k = luaL_optnumber(L, 3, 2.0);
     gp_matrix *lo = lgp_pushmatrix(L, X->rows, 1), *hi = lgp_pushmatrix(L, X->rows, 1);
     gp_error err;
     lua_State *saved = lgp_enter_core(L);
     gp_code rc = gp_process_band(p, X, k, lo->data, hi->data, &err);
     lgp_leave_core(saved);
-    return rc ? lgp_raise(L, &err) : 2;
+    if (rc)
+        return lgp_raise(L, &err);
+    lgp_mark_band(L, -2, -1);
+    return 2;
 }
 
 /* f:pdf(x, y): the marginal density of f(x_i) at y_i (y a number: the same at every x_i). */
 static int p_pdf(lua_State *L)
 {
     gp_process *p = check_process(L, 1);
-    gp_matrix *X = lgp_checkmatrix(L, 2);
+    gp_matrix *X = lgp_checkpoints(L, 2);
     gp_matrix *y = lgp_checkmatrix(L, 3);
     gp_matrix *d = lgp_pushmatrix(L, X->rows, 1);
     gp_error err;
@@ -211,12 +219,14 @@ static int p_kernel(lua_State *L)
 
 /* ---- sampling ---------------------------------------------------------------------- */
 
-/* Draw the processes ps[0..np-1] jointly at X; pushes np matrices and the info. */
+/* Draw the processes ps[0..np-1] jointly at X; pushes np matrices and the
+ * report, which they carry (lgp_return_draws). */
 static int sample_processes(lua_State *L, gp_process **ps, size_t np, gp_matrix *X,
                             const lgp_draws *d)
 {
     gp_matrix *outs[MAX_JOINT];
-    luaL_checkstack(L, (int)np + 4, "too many processes");
+    luaL_checkstack(L, (int)np + 6, "too many processes");
+    gp_report *reports = lua_newuserdatauv(L, MAX_PARTS * sizeof *reports, 0);
     for (size_t i = 0; i < np; i++)
         outs[i] = lgp_pushdraws(L, X->rows, d);
     gp_factor parts[MAX_PARTS];
@@ -228,8 +238,11 @@ static int sample_processes(lua_State *L, gp_process **ps, size_t np, gp_matrix 
     lgp_leave_core(saved);
     if (rc)
         return lgp_raise(L, &err);
-    lgp_push_joint_info(L, parts, nparts < MAX_PARTS ? nparts : MAX_PARTS);
-    return (int)np + 1;
+    nparts = nparts < MAX_PARTS ? nparts : MAX_PARTS;
+    for (size_t i = 0; i < nparts; i++)
+        gp_report_factor(&reports[i], &parts[i]);
+    lgp_push_parts_report(L, reports, nparts, X->rows);
+    return lgp_return_draws(L, (int)np);
 }
 
 /* f:sample(x [, {n = 1, seed = s, jitter = 0}]) -> S (points x n), info. */
@@ -237,7 +250,7 @@ static int p_sample(lua_State *L)
 {
     static const char *const known[] = {LGP_DRAW_OPTIONS, "jitter", NULL};
     gp_process *p = check_process(L, 1);
-    gp_matrix *X = lgp_checkmatrix(L, 2);
+    gp_matrix *X = lgp_checkpoints(L, 2);
     lgp_options o;
     lgp_draws d;
     lgp_open_draws(&o, &d, L, 3, "sample", known);
@@ -250,7 +263,7 @@ static int l_sample_joint(lua_State *L)
 {
     static const char *const known[] = {LGP_DRAW_OPTIONS, "jitter", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
-    gp_matrix *X = lgp_checkmatrix(L, 2);
+    gp_matrix *X = lgp_checkpoints(L, 2);
     lgp_options o;
     lgp_draws d;
     lgp_open_draws(&o, &d, L, 3, "sample_joint", known);
@@ -280,15 +293,15 @@ static int l_mvn_sample(lua_State *L)
     lgp_options o;
     lgp_draws d;
     lgp_open_draws(&o, &d, L, 3, "mvn_sample", known);
-    if (mu->cols != 1)
-        return lgp_argerror(L, 1, "mean must be a vector (n x 1), got %zu x %zu", mu->rows,
-                            mu->cols);
-    if (K->rows != mu->rows || K->cols != mu->rows)
+    if (mu->cols != 1 && mu->rows != 1)
+        return lgp_argerror(L, 1, "mean must be a vector, got %zu x %zu", mu->rows, mu->cols);
+    size_t n = mu->rows * mu->cols;
+    if (K->rows != n || K->cols != n)
         return lgp_error(L, "mvn_sample: covariance is %zu x %zu but the mean has %zu entries",
-                         K->rows, K->cols, mu->rows);
+                         K->rows, K->cols, n);
     gp_matrix *work = lgp_pushmatrix(L, K->rows, K->cols); /* factored in place */
     memcpy(work->data, K->data, K->rows * K->cols * sizeof(double));
-    gp_matrix *S = lgp_pushdraws(L, mu->rows, &d);
+    gp_matrix *S = lgp_pushdraws(L, n, &d);
     gp_factor F = {0};
     gp_error err;
     gp_code rc = gp_mvn_factor(work, d.jitter, &F, &err);
@@ -297,8 +310,10 @@ static int l_mvn_sample(lua_State *L)
     gp_factor_free(&F);
     if (rc)
         return lgp_raise(L, &err);
-    lgp_push_factor_info(L, &F);
-    return 2;
+    gp_report r;
+    gp_report_factor(&r, &F);
+    lgp_push_report(L, &r);
+    return lgp_return_draws(L, 1);
 }
 
 /* The leaf process at argument 1: the grid and random-feature samplers need
@@ -341,8 +356,10 @@ static int p_sample_grid(lua_State *L)
     lgp_leave_core(saved);
     if (rc)
         return lgp_raise(L, &err);
-    lgp_push_grid_info(L, &info);
-    return 2;
+    gp_report r;
+    gp_report_grid(&r, &info);
+    lgp_push_report(L, &r);
+    return lgp_return_draws(L, 1);
 }
 
 /* f:sample_rff(x [, {features = 2000, n = 1, seed = s}]) -> S (points x ns), info:
@@ -351,7 +368,7 @@ static int p_sample_rff(lua_State *L)
 {
     static const char *const known[] = {LGP_DRAW_OPTIONS, "features", NULL};
     const gp_process *p = check_leaf(L, "sample_rff");
-    gp_matrix *X = lgp_checkmatrix(L, 2);
+    gp_matrix *X = lgp_checkpoints(L, 2);
     lgp_options o;
     lgp_draws d;
     lgp_open_draws(&o, &d, L, 3, "sample_rff", known);
@@ -367,8 +384,10 @@ static int p_sample_rff(lua_State *L)
     lgp_leave_core(saved);
     if (rc)
         return lgp_raise(L, &err);
-    lgp_push_rff_info(L, &info);
-    return 2;
+    gp_report r;
+    gp_report_rff(&r, &info, X->rows);
+    lgp_push_report(L, &r);
+    return lgp_return_draws(L, 1);
 }
 
 LGP_BOX_ADAPTERS(process)

@@ -46,6 +46,6 @@ gp.figure{title = "RBF kernel as the limit of J Gaussian bumps", layout = {1, 2}
   :points(gp.matrix(Js), gp.matrix(errors))
   :panel{title = "J = 100 bumps (weight space) vs the limit GP: samples", xlabel = "x", ylabel = "f(x)"}
   :band(xs, limitGP:mean(xs), limitGP:sd(xs), 2, {title = "limit GP +- 2 sd"})
-  :lines(xs, (model:sample(xs, {n = 4})))
+  :lines(xs, model:sample(xs, {n = 4}))
   :save "rbf_from_bumps.png"
 c:finish()

@@ -54,9 +54,9 @@ c:truthy("J = 1: f(0) is clearly not Gaussian (excess kurtosis > 5 SE)",
 c:near("J = 10000: f(0) is Gaussian to within 5 SE (excess kurtosis 0)", kurts[4], 0, 5 * se_kurt[4])
 local net = gp.erf_network{J = 3, Sigma = Sigma}
 fig:panel{title = "three random networks with J = 3 hidden units", xlabel = "x", ylabel = "f(x)"}
-   :lines(x, (net:sample(x, {n = 3})))
+   :lines(x, net:sample(x, {n = 3}))
    :panel{title = "networks with J = 1000: close to GP samples", xlabel = "x", ylabel = "f(x)"}
    :band(x, f:mean(x), f:sd(x), 2, {title = "GP +- 2 sd"})
-   :lines(x, (gp.erf_network{J = 1000, Sigma = Sigma}:sample(x, {n = 3})))
+   :lines(x, gp.erf_network{J = 1000, Sigma = Sigma}:sample(x, {n = 3}))
    :save "nn_kernel.png"
 c:finish()

@@ -22,7 +22,7 @@ local S, info = f:sample_grid(a, b, n, {n = 1})
 local elapsed = gp.clock() - t0
 print(string.format("%d points in %.3f s: %s", n, elapsed, tostring(info)))
 print(string.format("(a dense factorisation would need an n x n matrix of %.1f TB)", n * n * 8 / 1e12))
-c:truthy("exact circulant path, no fallback", info.method == "circulant", tostring(info))
+c:truthy("exact circulant path, no fallback", info.method == "circulant-embedding", tostring(info))
 c:below("eigenvalue mass clipped as rounding noise", info.clipped, 1e-12)
 
 -- ---- the figure: min/max envelopes of 500 bins at four zoom levels --------------
