@@ -11,6 +11,7 @@
 
 #include "gp_gnuplot.h"
 #include "gp_plot.h"
+#include "gp_plot_impl.h"
 #include "test_util.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -237,12 +238,19 @@ static void test_model_errors(void **state)
     /* heatmap coordinates */
     gp_matrix *Z = gp_matrix_alloc(3, 50), *yc = gp_matrix_alloc(3, 1);
     gp_matrix_linspace(x, 0, 1);
-    assert_int_equal(gp_figure_heatmap(fig, Z, x, x, GP_PAL_VIRIDIS, NULL, &err), GP_ERR_DIM);
+    gp_map_opts mo;
+    gp_map_opts_init(&mo);
+    assert_int_equal(gp_figure_heatmap(fig, x, x, Z, &mo, &err), GP_ERR_DIM);
+    assert_string_equal(err.msg, "heatmap: Z is 3 x 50 but x has 50 values and y 50: Z must be ny "
+                                 "x nx (50 x 50), or the 2500 values of gp.grid(x, y) in its order");
+    assert_int_equal(gp_figure_heatmap(fig, NULL, x, Z, &mo, &err), GP_ERR_DIM);
     assert_string_equal(err.msg, "heatmap: y has 50 values but Z has 3 rows");
     yc->data[0] = 0, yc->data[1] = 1, yc->data[2] = 5;
-    assert_int_equal(gp_figure_heatmap(fig, Z, x, yc, GP_PAL_VIRIDIS, NULL, &err), GP_ERR_ARG);
+    assert_int_equal(gp_figure_heatmap(fig, x, yc, Z, &mo, &err), GP_ERR_ARG);
     assert_non_null(strstr(err.msg, "evenly spaced"));
-    assert_int_equal(gp_figure_heatmap(fig, Z, NULL, NULL, GP_PAL_RDBU, "K", &err), GP_OK);
+    mo.palette = GP_PAL_RDBU;
+    mo.title = "K";
+    assert_int_equal(gp_figure_heatmap(fig, NULL, NULL, Z, &mo, &err), GP_OK);
     assert_int_equal(gp_figure_layers(fig), 1);
     gp_figure_free(fig);
     gp_figure_free(NULL);
@@ -300,22 +308,24 @@ static void test_script_text(void **state)
     (void)state;
     gp_error err;
     gp_figure *fig = small_figure("it's");
-    static const char *const terms[] = {"set terminal pngcairo size 800,500",
-                                        "set terminal svg size 800,500",
-                                        "set terminal pdfcairo size 5in,3.125in",
-                                        "set terminal dumb size 100,31"};
+    /* the notebook theme: 800 x 500 px at 96 dpi (PDF 8.33 x 5.21 in), 11 pt */
+    static const char *const terms[] = {
+        "set terminal pngcairo size 800,500 enhanced font 'sans,11' fontscale 1 linewidth 1",
+        "set terminal svg size 800,500 enhanced font 'sans,11' fontscale 1.333 linewidth 1",
+        "set terminal pdfcairo size 8.333in,5.208in enhanced font 'sans,11' linewidth 1.5",
+        "set terminal dumb size 100,31 noenhanced"};
     for (int f = 0; f < 4; f++) {
         char *text = NULL;
         assert_int_equal(gp_figure_script(fig, (gp_format)f, 0, 0, "x.png", &text, &err), GP_OK);
-        assert_non_null(strstr(text, terms[f]));
-        assert_non_null(strstr(text, "noenhanced"));
+        if (!strstr(text, terms[f]))
+            fail_msg("format %d: no \"%s\" in\n%s", f, terms[f], text);
         assert_non_null(strstr(text, "$d1 << EOD\n0 -1 0.5\n0.10000000000000001 -0.5 1\n"
                                      "0.33333333333333331 0 1.5\nEOD\n"));
         assert_non_null(strstr(text, "$d2 << EOD\n"));
-        assert_non_null(strstr(text, "set title 'it'.\"'\".'s'\n"));
+        assert_non_null(strstr(text, "set title 'it'.\"'\".'s' noenhanced"));
         assert_non_null(strstr(text, "gprior_default = gprior_dir . '/' . 'x.png'"));
         assert_non_null(strstr(text, "set output gprior_output"));
-        assert_non_null(strstr(text, "title 'samples'"));
+        assert_non_null(strstr(text, "title 'samples' noenhanced"));
         assert_null(strstr(text, "`"));
         free(text);
     }
