@@ -231,6 +231,21 @@ void plot_layer_zrange(const plot_layer *L, double *lo, double *hi)
     }
 }
 
+void plot_layer_cbrange(const plot_layer *L, double r[2])
+{
+    double lo, hi;
+    plot_layer_zrange(L, &lo, &hi);
+    if (L->palette == GP_PAL_RDBU) { /* white means 0 */
+        hi = fmax(fabs(lo), fabs(hi));
+        lo = -hi;
+    }
+    if (!(hi > lo))
+        lo -= 0.5, hi += 0.5;
+    double q = (hi - lo) / 1000;
+    r[0] = q * floor(lo / q);
+    r[1] = q * ceil(hi / q);
+}
+
 int plot_panel_is_3d(const plot_panel *p)
 {
     for (size_t i = 0; i < p->nlayers; i++)

@@ -159,4 +159,12 @@ int plot_panel_is_3d(const plot_panel *p);
 /* The extent of Z (column 3) of a grid layer. */
 void plot_layer_zrange(const plot_layer *L, double *lo, double *hi);
 
+/* The colour range of a heat map or surface: Z's extent rounded outward to a
+ * thousandth of it (so that gnuplot labels the colour bar 0.1, not 0.100000),
+ * symmetric around 0 for the diverging palette. */
+void plot_layer_cbrange(const plot_layer *L, double r[2]);
+
+/* Characters of the longest tic label gnuplot writes for the range r. */
+double plot_tic_chars(const double r[2], int logscale);
+
 #endif

@@ -355,8 +355,7 @@ static size_t key_entries(const plot_panel *p, size_t *widest)
     return n;
 }
 
-/* Characters of the longest tic label of range r (an estimate). */
-static double tic_chars(const double r[2], int logscale)
+double plot_tic_chars(const double r[2], int logscale)
 {
     if (logscale)
         return 4;
@@ -385,7 +384,7 @@ static gp_legend place_legend(const plot_panel *p, double w, double h, double fo
     g->logx = p->logx, g->logy = p->logy;
     rasterize(g, p);
     double lh = 1.25 * font_px, cw = 0.6 * font_px;
-    double left = (tic_chars(g->yr, p->logy) + 2) * cw + (p->ylabel ? 1.6 * lh : 0);
+    double left = (plot_tic_chars(g->yr, p->logy) + 2) * cw + (p->ylabel ? 1.6 * lh : 0);
     double bottom = 2 * lh + (p->xlabel ? 1.2 * lh : 0), top = titled_plot ? 2.2 * lh : 0.8 * lh;
     double pw = fmax(w - left - 2 * cw, 10), ph = fmax(h - bottom - top, 10);
     double kw = (double)(widest + 5) * cw, kh = ((double)entries + 0.6) * lh;

@@ -379,15 +379,9 @@ static void put_palette(FILE *f, const plot_layer *L)
         "set palette defined (0 '#2166ac', 1 '#67a9cf', 2 '#d1e5f0', 3 '#f7f7f7', "
         "4 '#fddbc7', 5 '#ef8a62', 6 '#b2182b')"};
     fprintf(f, "%s\n", defs[L->palette]);
-    double lo, hi;
-    plot_layer_zrange(L, &lo, &hi);
-    if (L->palette == GP_PAL_RDBU) { /* symmetric around 0 so white means 0 */
-        double m = fmax(fabs(lo), fabs(hi));
-        lo = -(m > 0 ? m : 1), hi = m > 0 ? m : 1;
-    } else if (!(hi > lo)) {
-        lo -= 0.5, hi += 0.5;
-    }
-    fprintf(f, "set cbrange [%.17g:%.17g]\n", lo, hi);
+    double r[2];
+    plot_layer_cbrange(L, r);
+    fprintf(f, "set cbrange [%.17g:%.17g]\n", r[0], r[1]);
 }
 
 static const char *const key_places[] = {
@@ -450,6 +444,9 @@ static gp_code put_panel(writer *w, size_t k, int base)
         else
             fputs("unset colorbox\n", f);
         TRY(put_text_setting(w, "cblabel", map->colorbar ? map->cblabel : NULL, 0));
+        double r[2]; /* gnuplot leaves room for about 2 characters of tic labels */
+        plot_layer_cbrange(map, r);
+        fprintf(f, "set cblabel offset %.3g,0\n", fmax(0, plot_tic_chars(r, 0) - 1.5));
     } else {
         fputs("unset colorbox\nunset cblabel\n", f);
     }

@@ -12,9 +12,9 @@ print(lines)
 local x = gp.linspace(-5, 5, 50)
 local F, W = lines:sample(x, {n = 10})
 print(string.format("first line: w0 = %.3f, w1 = %.3f", W:get(1, 1), W:get(2, 1)))
-gp.figure{title = "Random lines f(x) = w0 + w1 x, w ~ N(0, I): 10 draws of the weights",
-          xlabel = "x", ylabel = "f(x)"}
-  :band(x, lines:mean(x), lines:sd(x), 2, {title = "+- 2 sqrt(1 + x^2)"})
+gp.figure{title = "Random lines $f(x) = w_0 + w_1 x$, $w ∼ N(0, I)$: 10 draws of the weights",
+          xlabel = "$x$", ylabel = "$f(x)$"}
+  :band(x, lines:mean(x), lines:sd(x), 2, {title = "± 2 √(1 + x²)"})
   :lines(x, F)
   :line(x, lines:mean(x), {title = "mean 0"})
   :save "lines_weight_space.png"

@@ -17,11 +17,11 @@ print(m)
 
 local x = gp.linspace(-3, 3, 80)
 local F = m:sample(x, {n = 6})
-gp.figure{title = "f(x) = w' (1, x, x^2, x^3), w ~ N(u, S), S not diagonal", xlabel = "x",
-          ylabel = "f(x)"}
-  :band(x, m:mean(x), m:sd(x), 2, {title = "u' phi(x) +- 2 sqrt(phi(x)' S phi(x))"})
+gp.figure{title = "$f(x) = w^⊤φ(x)$, $φ(x) = (1, x, x^2, x^3)$, $w ∼ N(u, S)$, $S$ not diagonal",
+          xlabel = "$x$", ylabel = "$f(x)$"}
+  :band(x, m:mean(x), m:sd(x), 2, {title = "$u^⊤φ(x) ± 2 \\sqrt{φ(x)^⊤ S φ(x)}$"})
   :lines(x, F)
-  :line(x, m:mean(x), {title = "u' phi(x)"})
+  :line(x, m:mean(x), {title = "$u^⊤φ(x)$"})
   :save "basis_model.png"
 
 -- The formulas by hand: phi(x) = (1, x, x^2, x^3).
