@@ -127,6 +127,8 @@ typedef struct plot_frame {
     double xr[2], yr[2];  /* ranges to write; NaN: gnuplot's autoscaling */
     gp_legend legend;     /* resolved: a corner, OUTSIDE, BELOW or OFF */
     int decades_x, decades_y; /* a log axis over a decade or more: 10^k labels */
+    double tics[2];       /* x and y tic steps for a small panel; 0: gnuplot's */
+    double margin[4];     /* left, right, bottom, top in characters; NaN: gnuplot's */
     int bands;            /* BANDS_* */
     size_t *band_order;   /* BANDS_NESTED: the band layers, widest first */
     size_t nbands;

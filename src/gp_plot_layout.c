@@ -152,6 +152,17 @@ static int estimated_range(const plot_panel *p, int axis, double out[2])
     return 1;
 }
 
+/* What axis of p shows: the range given, else the data's extent. */
+static int shown_extent(const plot_panel *p, int axis, double out[2])
+{
+    const double *given = axis == 0 ? p->xr : p->yr;
+    if (!isnan(given[0])) {
+        out[0] = given[0], out[1] = given[1];
+        return 1;
+    }
+    return data_extent(p, axis, axis == 0 ? p->logx : p->logy, out);
+}
+
 /* Panels sharing an axis (sharex, sharey): within each group (all, a row or
  * a column) of one kind, those whose range was not given get the range of
  * all their data together. */
@@ -413,6 +424,73 @@ static gp_legend place_legend(const plot_panel *p, double w, double h, double fo
     return kw > 0.3 * pw ? GP_LEGEND_BELOW : GP_LEGEND_OUTSIDE;
 }
 
+/* ---- margins and tics ---------------------------------------------------------------- */
+
+/* A panel of a grid gets margins from what it shows (in characters of the
+ * font): tic labels, axis labels, its title, a colour bar. gnuplot's own are
+ * generous and differ from panel to panel; these are tight and equal across
+ * panels that show the same, so their plots line up. Surfaces keep gnuplot's. */
+static void plan_margins(const plot_panel *p, const plot_frame *fr, plot_frame *out)
+{
+    for (int i = 0; i < 4; i++)
+        out->margin[i] = NAN;
+    if (panel_kind(p) == KIND_3D || fr->legend == GP_LEGEND_OUTSIDE || fr->legend == GP_LEGEND_BELOW)
+        return;
+    double yr[2] = {0, 1};
+    plot_panel shown = *p;
+    if (!isnan(fr->yr[0]))
+        shown.yr[0] = fr->yr[0], shown.yr[1] = fr->yr[1];
+    estimated_range(&shown, 1, yr);
+    const plot_layer *map = NULL;
+    for (size_t i = 0; i < p->nlayers && !map; i++)
+        if (p->layers[i].kind == LAYER_HEATMAP && p->layers[i].colorbar)
+            map = &p->layers[i];
+    out->margin[0] = plot_tic_chars(yr, p->logy) + 2.5 + (p->ylabel ? 2 : 0);
+    out->margin[1] = 2;
+    if (map) {
+        double cb[2];
+        plot_layer_cbrange(map, cb);
+        out->margin[1] = plot_tic_chars(cb, 0) + 6 + (map->cblabel ? 2.5 : 0);
+    }
+    out->margin[2] = 2 + (p->xlabel ? 1.5 : 0);
+    out->margin[3] = p->title ? 2.4 : 1;
+}
+
+/* A tic step for a range shown on len pixels, if gnuplot's (about 20 per
+ * decade of the range) would crowd it: at most one tic per `room` pixels. */
+static double tic_for(const double r[2], int logscale, double len, double room)
+{
+    if (logscale || !(r[1] > r[0]))
+        return 0;
+    double most = fmax(2, len / room);
+    for (int guide = 20; guide >= 1; guide--) {
+        double step = tic_step(r[1] - r[0], guide);
+        if ((r[1] - r[0]) / step <= most)
+            return guide == 20 ? 0 : step;
+    }
+    return tic_step(r[1] - r[0], 1);
+}
+
+static void plan_tics(const plot_panel *p, plot_frame *fr, double w, double h, double font_px)
+{
+    double xr[2], yr[2];
+    plot_panel shown = *p;
+    if (!isnan(fr->xr[0]))
+        shown.xr[0] = fr->xr[0], shown.xr[1] = fr->xr[1];
+    if (!isnan(fr->yr[0]))
+        shown.yr[0] = fr->yr[0], shown.yr[1] = fr->yr[1];
+    fr->tics[0] = fr->tics[1] = 0;
+    if (panel_kind(p) == KIND_3D || !estimated_range(&shown, 0, xr) ||
+        !estimated_range(&shown, 1, yr))
+        return;
+    double cw = 0.6 * font_px, lh = 1.2 * font_px;
+    double left = isnan(fr->margin[0]) ? 8 : fr->margin[0] + fr->margin[1];
+    double tall = isnan(fr->margin[2]) ? 5 : fr->margin[2] + fr->margin[3];
+    double pw = w - left * cw, ph = h - tall * lh;
+    fr->tics[0] = tic_for(xr, p->logx, pw, (plot_tic_chars(xr, p->logx) + 3) * cw);
+    fr->tics[1] = tic_for(yr, p->logy, ph, 1.5 * lh);
+}
+
 /* ---- the layout ---------------------------------------------------------------------- */
 
 static void grid_shape(const gp_figure *fig, int *rows, int *cols)
@@ -530,7 +608,7 @@ gp_code plot_layout_make(const gp_figure *fig, int width, int height, plot_layou
     l->multi = fig->npanels > 1 || (fig->title && fig->panels[0].title);
     size_t nshared = 0;
     int krows = fig->npanels > 1 ? shared_rows(fig, W, font_px, &nshared) : 0;
-    double top_px = l->multi && fig->title ? 2.4 * 1.2 * font_px : 0;
+    double top_px = l->multi && fig->title ? 2.8 * font_px : 0;
     double bottom_px = krows ? (krows + 0.8) * 1.4 * font_px : 0;
     if (!given && !t->fixed)
         H += top_px + bottom_px; /* the strips do not shrink the panels */
@@ -596,8 +674,14 @@ gp_code plot_layout_make(const gp_figure *fig, int width, int height, plot_layou
         }
         fr->legend = g;
         double r[2];
-        fr->decades_x = estimated_range(&shown, 0, r) && p->logx && r[1] >= 10 * r[0];
-        fr->decades_y = estimated_range(&shown, 1, r) && p->logy && r[1] >= 10 * r[0];
+        fr->decades_x = p->logx && shown_extent(&shown, 0, r) && r[1] >= 10 * r[0];
+        fr->decades_y = p->logy && shown_extent(&shown, 1, r) && r[1] >= 10 * r[0];
+        if (l->multi)
+            plan_margins(p, fr, fr);
+        else
+            for (int m = 0; m < 4; m++)
+                fr->margin[m] = NAN;
+        plan_tics(p, fr, fr->w * W, fr->h * H, font_px);
     }
     return GP_OK;
 }

@@ -302,14 +302,13 @@ static gp_code put_layer(writer *w, const plot_panel *p, const plot_frame *fr, s
     case LAYER_HEATMAP: {
         if (!w->plain) /* (smooth heat maps are drawn by put_panel) */
             return put_clause(w, p, first, id, "using 1:2:3", "with image", L->title);
-        /* text: characters of increasing density, at least one per character cell */
+        /* text: one character of increasing density per character cell, from the
+         * values interpolated there ('++' samples the panel, put_panel sets how often) */
         double lo, hi;
         plot_layer_zrange(L, &lo, &hi);
-        int kx = (int)fmax(1, floor((double)L->nx / fmax(1, w->chars_w * fr->w - 14)));
-        int ky = (int)fmax(1, floor((double)L->ny / fmax(1, w->chars_h * fr->h - 6)));
-        fprintf(f, "%s    $d%d using 1:2:(gprior_ramp(column(3), %.17g, %.17g)) every %d:%d "
+        fprintf(f, "%s    '++' using 1:2:(gprior_ramp(gprior_smooth%d($1, $2), %.17g, %.17g)) "
                    "with labels title ",
-                *first ? "" : ", \\\n", id, lo, hi > lo ? hi : lo + 1, kx, ky);
+                *first ? "" : ", \\\n", id, lo, hi > lo ? hi : lo + 1);
         *first = 0;
         char *shown = NULL, *key = NULL;
         int enhanced;
@@ -402,7 +401,7 @@ static gp_code put_panel(writer *w, size_t k, int base)
         int kind = p->layers[i].kind;
         if ((kind == LAYER_HEATMAP || kind == LAYER_SURFACE) && !map)
             map = &p->layers[i];
-        if (kind == LAYER_HEATMAP && p->layers[i].smooth && !smooth)
+        if (kind == LAYER_HEATMAP && (p->layers[i].smooth || w->plain) && !smooth)
             smooth = &p->layers[i];
         hist |= kind == LAYER_HIST;
     }
@@ -426,6 +425,17 @@ static gp_code put_panel(writer *w, size_t k, int base)
     int reverse = map && map->kind == LAYER_HEATMAP && map->index_y;
     put_range(f, 'x', p->xr, fr->xr, p->logx, !hist || three_d, 0);
     put_range(f, 'y', p->yr, fr->yr, p->logy, map != NULL || three_d, reverse);
+    static const char *const sides[] = {"l", "r", "b", "t"};
+    for (int m = 0; m < 4; m++)
+        if (isnan(fr->margin[m]) || w->plain)
+            fprintf(f, "set %smargin -1\n", sides[m]);
+        else
+            fprintf(f, "set %smargin %.3g\n", sides[m], fr->margin[m]);
+    for (int a = 0; a < 2; a++)
+        if (fr->tics[a] > 0 && !w->plain)
+            fprintf(f, "set %ctics %.17g\n", "xy"[a], fr->tics[a]);
+        else
+            fprintf(f, "set %ctics autofreq\n", "xy"[a]);
     fprintf(f, "set format x %s\nset format y %s\n",
             fr->decades_x ? (w->plain ? "'10^%L'" : "'10^{%L}'") : "'% h'",
             fr->decades_y ? (w->plain ? "'10^%L'" : "'10^{%L}'") : "'% h'");
@@ -446,7 +456,7 @@ static gp_code put_panel(writer *w, size_t k, int base)
         TRY(put_text_setting(w, "cblabel", map->colorbar ? map->cblabel : NULL, 0));
         double r[2]; /* gnuplot leaves room for about 2 characters of tic labels */
         plot_layer_cbrange(map, r);
-        fprintf(f, "set cblabel offset %.3g,0\n", fmax(0, plot_tic_chars(r, 0) - 1.5));
+        fprintf(f, "set cblabel offset %.3g,0\n", fmax(0, plot_tic_chars(r, 0) - 1));
     } else {
         fputs("unset colorbox\nunset cblabel\n", f);
     }
@@ -456,10 +466,17 @@ static gp_code put_panel(writer *w, size_t k, int base)
                 map->view[0], map->view[1]);
     else if (!w->plain)
         fputs("set border 3 back lc rgb '#404040'\nset grid back lc rgb '#dddddd' lw 1 dt 1\n", f);
-    if (smooth) { /* '++' samples the panel about 3 times per pixel or 8 per cell */
+    if (smooth) { /* '++' samples 8 times per cell (at least 200), or 1.5 per character */
         int sx = (int)fmin(1000, fmax(8.0 * smooth->nx, 200));
         int sy = (int)fmin(1000, fmax(8.0 * smooth->ny, 200));
-        fprintf(f, "set samples %d\nset isosamples %d\n", sx, sy);
+        if (w->plain)
+            sx = (int)fmax(2, 1.5 * (w->chars_w * fr->w - 12)),
+            sy = (int)fmax(2, 1.5 * (w->chars_h * fr->h - 5));
+        /* '++' samples urange x vrange: the panel's ranges (maps always have them) */
+        const double *xr = isnan(p->xr[0]) ? fr->xr : p->xr, *yr = isnan(p->yr[0]) ? fr->yr : p->yr;
+        fprintf(f, "set samples %d\nset isosamples %d\nset urange [%.17g:%.17g]\n"
+                   "set vrange [%.17g:%.17g]\n",
+                sx, sy, xr[0], xr[1], yr[0], yr[1]);
     }
     fputs(three_d ? "splot \\\n" : "plot \\\n", f);
     int first = 1, next = 0;
@@ -606,7 +623,7 @@ static gp_code put_script(writer *w, const char *image_name)
             put_data(f, L, id);
             if (L->kind == LAYER_CONTOUR)
                 put_contour_table(f, L, id);
-            if (L->kind == LAYER_HEATMAP && L->smooth && !w->plain)
+            if (L->kind == LAYER_HEATMAP && (L->smooth || w->plain))
                 put_smooth_function(f, L, id);
         }
     if (w->l->multi) {

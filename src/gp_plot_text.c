@@ -142,8 +142,10 @@ static size_t code_points(const char *s, size_t n)
 static void parse_list(mathp *m, FILE *out, int in_group);
 
 /* One argument (of ^, _, \sqrt, ...): a {group}, a \command or one character,
- * rendered into a new string (*len bytes; caller frees). */
-static char *parse_arg(mathp *m, const char *after, size_t *len)
+ * rendered into a new string (*len bytes; caller frees); *wide is 1 when its
+ * source is more than one character or command (it needs parentheses after
+ * \sqrt and in \frac). */
+static char *parse_arg(mathp *m, const char *after, size_t *len, int *wide)
 {
     char *buf = NULL;
     *len = 0;
@@ -152,11 +154,16 @@ static char *parse_arg(mathp *m, const char *after, size_t *len)
         m->rc = m->rc ? m->rc : gp_error_set(m->err, GP_ERR_NOMEM, "out of memory");
         return NULL;
     }
+    *wide = 0;
     if (m->p >= m->end || *m->p == '}') {
         fail(m, "'%s' needs something after it", after);
     } else if (*m->p == '{') {
-        m->p++;
+        const char *start = ++m->p;
         parse_list(m, out, 1);
+        size_t n = m->p > start ? (size_t)(m->p - start - 1) : 0;
+        *wide = !(n == 0 || (n == seq_len((unsigned char)*start) && *start != '\\') ||
+                  (*start == '\\' && 1 + strspn(start + 1, "abcdefghijklmnopqrstuvwxyz"
+                                                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == n));
     } else {
         const char *stop = m->end;
         m->end = m->p + (*m->p == '\\' ? 1 + strspn(m->p + 1, "abcdefghijklmnopqrstuvwxyz"
@@ -177,7 +184,8 @@ static char *parse_arg(mathp *m, const char *after, size_t *len)
 static void put_script(mathp *m, FILE *out, int sup)
 {
     size_t len;
-    char *arg = parse_arg(m, sup ? "^" : "_", &len);
+    int wide;
+    char *arg = parse_arg(m, sup ? "^" : "_", &len, &wide);
     if (!arg)
         return;
     if (!m->plain) {
@@ -209,25 +217,19 @@ static void put_script(mathp *m, FILE *out, int sup)
 
 /* \sqrt{a} as √a or √(a); \frac{a}{b} as a/b with parentheses around parts
  * longer than one character. */
-static void put_wrapped(FILE *out, const char *arg, size_t len)
+static void put_wrapped(FILE *out, const char *arg, int wide)
 {
-    if (code_points(arg, len) <= 1)
-        fputs(arg, out);
-    else
-        fprintf(out, "(%s)", arg);
+    fprintf(out, wide ? "(%s)" : "%s", arg);
 }
 
-/* A \command (m->p after the backslash). */
+/* A \command (m->p after the backslash: a name, or one character; there is
+ * always one, since a \ before the closing $ would escape it). */
 static void put_command(mathp *m, FILE *out)
 {
     const char *name = m->p;
     size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
     if (n == 0)
-        n = name < m->end ? seq_len((unsigned char)*name) : 0;
-    if (n == 0) {
-        fail(m, "a \\ at the end");
-        return;
-    }
+        n = seq_len((unsigned char)*name);
     m->p += n;
     char cmd[32];
     snprintf(cmd, sizeof cmd, "%.*s", (int)(n < 31 ? n : 31), name);
@@ -246,15 +248,16 @@ static void put_command(mathp *m, FILE *out)
             return;
         }
     size_t len, len2;
+    int wide, wide2;
     char *arg = NULL, *arg2 = NULL;
-    if (strcmp(cmd, "sqrt") == 0 && (arg = parse_arg(m, "\\sqrt", &len))) {
+    if (strcmp(cmd, "sqrt") == 0 && (arg = parse_arg(m, "\\sqrt", &len, &wide))) {
         fputs("√", out);
-        put_wrapped(out, arg, len);
-    } else if (strcmp(cmd, "frac") == 0 && (arg = parse_arg(m, "\\frac", &len)) &&
-               (arg2 = parse_arg(m, "\\frac", &len2))) {
-        put_wrapped(out, arg, len);
+        put_wrapped(out, arg, wide);
+    } else if (strcmp(cmd, "frac") == 0 && (arg = parse_arg(m, "\\frac", &len, &wide)) &&
+               (arg2 = parse_arg(m, "\\frac", &len2, &wide2))) {
+        put_wrapped(out, arg, wide);
         fputc('/', out);
-        put_wrapped(out, arg2, len2);
+        put_wrapped(out, arg2, wide2);
     } else if ((strcmp(cmd, "text") == 0 || strcmp(cmd, "mathrm") == 0 ||
                 strcmp(cmd, "operatorname") == 0) &&
                m->p < m->end && *m->p == '{') {
@@ -265,17 +268,21 @@ static void put_command(mathp *m, FILE *out)
         }
         put_escaped(out, m->p + 1, (size_t)(close - m->p - 1), m->plain);
         m->p = close + 1;
-    } else if (strcmp(cmd, "mathbb") == 0 && (arg = parse_arg(m, "\\mathbb", &len))) {
+    } else if (strcmp(cmd, "mathbb") == 0) { /* \mathbb{R} or \mathbb R */
+        const char *letter = m->p + (m->p < m->end && *m->p == '{');
         size_t i = 0;
         while (i < sizeof blackboard / sizeof blackboard[0] &&
-               !(len == 1 && arg[0] == blackboard[i].letter))
+               !(letter < m->end && *letter == blackboard[i].letter))
             i++;
-        if (i < sizeof blackboard / sizeof blackboard[0])
+        int braced = letter > m->p, closed = !braced || (letter + 1 < m->end && letter[1] == '}');
+        if (i < sizeof blackboard / sizeof blackboard[0] && closed) {
             fputs(blackboard[i].utf8, out);
-        else
-            fail(m, "\\mathbb{%s} is not one of R, N, Z, Q, C, E, P", arg);
-    } else if (strcmp(cmd, "sqrt") != 0 && strcmp(cmd, "frac") != 0 &&
-               strcmp(cmd, "mathbb") != 0) {
+            m->p = letter + 1 + braced;
+        } else {
+            fail(m, "\\mathbb%.*s is not one of R, N, Z, Q, C, E, P",
+                 (int)strcspn(m->p, "}$") + braced, m->p);
+        }
+    } else if (strcmp(cmd, "sqrt") != 0 && strcmp(cmd, "frac") != 0) {
         fail(m, "unknown command '\\%s' (see the README's list)", cmd);
     }
     free(arg);

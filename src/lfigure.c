@@ -208,15 +208,15 @@ static int l_points(lua_State *L)
 /* colorbar: true (default), false, or a string: its label. */
 static void opt_colorbar(const lgp_options *o, gp_map_opts *m)
 {
-    if (lgp_opt_type(o, "colorbar") == LUA_TSTRING) {
+    int t = lgp_opt_type(o, "colorbar");
+    if (t == LUA_TSTRING) {
         m->cblabel = lgp_opt_string(o, "colorbar", NULL);
         m->colorbar = 1;
-    } else if (lgp_opt_has(o, "colorbar") && lgp_opt_type(o, "colorbar") != LUA_TBOOLEAN) {
-        lgp_error(o->L, "%s: bad option 'colorbar' (boolean or string (its label) expected, got "
-                        "%s)",
-                  o->fname, lgp_typename(o->L, lua_absindex(o->L, -1)));
-    } else {
+    } else if (t == LUA_TNIL || t == LUA_TBOOLEAN) {
         m->colorbar = lgp_opt_boolean(o, "colorbar", 1);
+    } else {
+        lgp_error(o->L, "%s: bad option 'colorbar' (boolean or string (its label) expected, got %s)",
+                  o->fname, lua_typename(o->L, t));
     }
 }
 
