@@ -192,6 +192,13 @@ gp_code gp_figure_render_text(const gp_figure *fig, int width, int height, char 
         rc = gp_error_set(err, GP_ERR_NOMEM, "out of memory");
     if (!rc && len == 0)
         rc = gp_error_set(err, GP_ERR_EXTERNAL, "gnuplot wrote no preview");
+    if (!rc) { /* the dumb terminal starts each page with a form feed: not for a terminal */
+        size_t k = 0;
+        for (size_t i = 0; i < len; i++)
+            if ((*text)[i] != '\f')
+                (*text)[k++] = (*text)[i];
+        (*text)[k] = '\0';
+    }
     if (rc) {
         free(*text);
         *text = NULL;
