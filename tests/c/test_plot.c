@@ -1125,6 +1125,31 @@ static void test_grid_figures_rerender(void **state)
     free(dir);
 }
 
+/* Smooth heat maps and previews sample the panel with '++', which follows
+ * gnuplot's urange and vrange (default [-5:5]), not the axes: a grid far from
+ * the origin is drawn only if they are set. */
+static void test_heatmap_far_from_the_origin(void **state)
+{
+    (void)state;
+    grid_case g = grid_make(6, 5);
+    gp_matrix_linspace(g.x, 100, 101);
+    gp_matrix_linspace(g.y, 1000, 1002);
+    gp_error err;
+    gp_figure *fig = gp_figure_new(NULL, &err);
+    assert_int_equal(gp_figure_heatmap(fig, g.x, g.y, g.Z, NULL, &err), GP_OK);
+    char *text = NULL;
+    assert_int_equal(gp_figure_render_text(fig, 80, 24, &text, &err), GP_OK);
+    if (!(strchr(text, '@') && strchr(text, '.')))
+        fail_msg("the heat map's preview has no shading:\n%s", text);
+    free(text);
+    char *script = script_of(fig, GP_FMT_TXT);
+    assert_non_null(strstr(script, "set urange [99.900000000000006:101.09999999999999]"));
+    assert_non_null(strstr(script, "set vrange [999.75:1002.25]"));
+    free(script);
+    gp_figure_free(fig);
+    grid_free(&g);
+}
+
 static void test_text_height_keeps_proportions(void **state)
 {
     (void)state;
@@ -1167,6 +1192,7 @@ int main(void)
         cmocka_unit_test(test_grid_orientation),
         cmocka_unit_test(test_grid_layer_errors),
         cmocka_unit_test(test_grid_figures_rerender),
+        cmocka_unit_test(test_heatmap_far_from_the_origin),
         cmocka_unit_test(test_text_height_keeps_proportions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
