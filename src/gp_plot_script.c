@@ -466,9 +466,9 @@ static gp_code put_panel(writer *w, size_t k, int base)
                 map->view[0], map->view[1]);
     else if (!w->plain)
         fputs("set border 3 back lc rgb '#404040'\nset grid back lc rgb '#dddddd' lw 1 dt 1\n", f);
-    if (smooth) { /* '++' samples 8 times per cell (at least 200), or 1.5 per character */
-        int sx = (int)fmin(1000, fmax(8.0 * smooth->nx, 200));
-        int sy = (int)fmin(1000, fmax(8.0 * smooth->ny, 200));
+    if (smooth) { /* '++' samples 200 times across (more on a finer grid), or 1.5 per character */
+        int sx = (int)fmin(1000, fmax(2.0 * smooth->nx, 200));
+        int sy = (int)fmin(1000, fmax(2.0 * smooth->ny, 200));
         if (w->plain)
             sx = (int)fmax(2, 1.5 * (w->chars_w * fr->w - 12)),
             sy = (int)fmax(2, 1.5 * (w->chars_h * fr->h - 5));

@@ -1,5 +1,5 @@
--- Section 1: a random straight line f(x) = w0 + w1 x with w0, w1 ~ N(0, 1),
--- sampled in weight space: draw the weights, evaluate the lines.
+-- Section 1: random straight lines f(x) = w₀ + w₁x in weight space, w₀, w₁ ∼ N(0, 1), with mean and ± 2 sd.
+-- Sampled in weight space: draw the weights, evaluate the lines.
 -- For each x, f(x) ~ N(0, 1 + x^2); the band is mean +- 2 sqrt(1 + x^2).
 -- Check: the empirical covariance of many weight-space draws is 1 + x x'.
 local gp = require "gprior"

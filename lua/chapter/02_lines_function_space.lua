@@ -1,5 +1,5 @@
--- Section 2: the same random lines seen in function space: m(x) = 0 and
--- k(x, x') = 1 + x x' (phi(x) = (1, x), S = I gives phi(x)' S phi(x')).
+-- Section 2: the same random lines in function space, N(0, K) with K = 1 + x x' (rank 2), and w ∼ N(0, α² I).
+-- m(x) = 0 and k(x, x') = 1 + x x' (phi(x) = (1, x), S = I gives phi(x)' S phi(x')).
 -- The covariance on 50 points has rank 2, so a plain Cholesky fails and the
 -- sampler falls back to pivoted Cholesky; the printed info says so.
 -- And the chapter's question: with w0, w1 ~ N(0, alpha^2) the kernel is

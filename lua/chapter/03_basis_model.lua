@@ -1,5 +1,6 @@
--- Section 2, general form: f(x) = w' phi(x) with w ~ N(u, S) and the basis
--- phi(x) = (1, x, x^2, x^3) gives m(x) = u' phi(x) and k(x, x') = phi(x)' S phi(x').
+-- Section 2, general form: a cubic basis model f(x) = wᵀφ(x), w ∼ N(u, S), and its implied mean and kernel.
+-- f(x) = w' phi(x) with w ~ N(u, S) and the basis phi(x) = (1, x, x^2, x^3) gives
+-- m(x) = u' phi(x) and k(x, x') = phi(x)' S phi(x').
 -- Here S is not diagonal and u is not zero. Checks: the implied mean and kernel
 -- equal those formulas (computed here by hand from phi), and draws match them.
 local gp = require "gprior"

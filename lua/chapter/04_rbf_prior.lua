@@ -1,4 +1,5 @@
--- Section 3: the RBF kernel k(x, x') = a^2 exp(-(x - x')^2 / (2 l^2)).
+-- Section 3: the RBF kernel: prior samples, f(x) as a sum of J Gaussian bumps, and the bump kernel's limit.
+-- k(x, x') = a^2 exp(-(x - x')^2 / (2 l^2)).
 -- 1. The chapter's figure: 5 samples on 50 points of [0, 5], l = 1, a = 1.
 --    (The book's numpy helper divides by l, not l^2; gprior follows the formula.)
 -- 2. Where the kernel comes from: J Gaussian bumps phi_i(x) = exp(-(x - c_i)^2 / (2 l^2))

@@ -1,4 +1,5 @@
--- Section 4: the neural-network kernel (Neal 1996, Williams 1998). A network
+-- Section 4: the neural-network (arcsin) kernel: GP samples, its non-stationary k(x, x'), finite erf networks.
+-- Neal 1996, Williams 1998. A network
 -- f(x) = b + sum_i v_i erf(u_i0 + u_i1 x), b ~ N(0, sb^2), v_i ~ N(0, sv^2 / J),
 -- u_i ~ N(0, Sigma) has covariance sb^2 + sv^2 (2/pi) asin(2 xt' S xt' / sqrt(...))
 -- at EVERY J (E over u and v); as J grows it also becomes Gaussian (central

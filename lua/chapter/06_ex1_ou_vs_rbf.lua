@@ -1,4 +1,5 @@
--- Exercise 1: the Ornstein-Uhlenbeck kernel k_OU(x, x') = exp(-|x - x'| / (2 l))
+-- Exercise 1: Ornstein–Uhlenbeck against RBF samples and covariances at ℓ = 1: rough against smooth paths.
+-- The Ornstein-Uhlenbeck kernel k_OU(x, x') = exp(-|x - x'| / (2 l))
 -- (the chapter's convention; Rasmussen & Williams' exponential kernel is
 -- exp(-r / l), gp.exponential) against the RBF kernel at the same l = 1.
 -- OU paths are continuous but nowhere differentiable; RBF paths are smooth.

@@ -1,4 +1,5 @@
--- Exercise 2: how does the amplitude a of the RBF kernel
+-- Exercise 2: the RBF amplitude a² = 0.25, 1, 4 scales the variance and leaves the shapes unchanged.
+-- How does the amplitude a of the RBF kernel
 --   k(x, x') = a^2 exp(-(x - x')^2 / (2 l^2))
 -- change the samples? It scales the marginal variance by a^2 and leaves the
 -- shapes unchanged: with the same seed, the samples for amplitude a are exactly

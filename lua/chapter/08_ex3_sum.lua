@@ -1,4 +1,5 @@
--- Exercise 3: u(x) = f(x) + 2 g(x) for independent f ~ GP(m1, k1), g ~ GP(m2, k2)
+-- Exercise 3: u = f + 2g of independent GPs is a GP with mean m₁ + 2m₂ and kernel k₁ + 4k₂.
+-- u(x) = f(x) + 2 g(x) for independent f ~ GP(m1, k1), g ~ GP(m2, k2)
 -- is a GP with mean m1 + 2 m2 and kernel k1 + 4 k2.
 -- f, g and u are drawn from the SAME underlying draws, so the figure shows each
 -- u built from the f and g beside it.

@@ -1,4 +1,5 @@
--- Exercise 4: g(x) = a(x) f(x) with f ~ GP(0, k) and the deterministic a(x) = x^2
+-- Exercise 4: g(x) = x² f(x) is a GP with kernel x² x'² k(x, x'): zero at 0, variance growing as x⁴.
+-- g(x) = a(x) f(x) with f ~ GP(0, k) and the deterministic a(x) = x^2
 -- is a GP with mean 0 and kernel a(x) k(x, x') a(x') = x^2 x'^2 k(x, x'):
 -- a modulates the amplitude: g(0) = 0 always, and Var g(x) grows as x^4.
 local gp = require "gprior"

@@ -1,4 +1,5 @@
--- Exercise 5: u(x) = f(x) g(x) for independent f ~ GP(m1, k1), g ~ GP(m2, k2) is
+-- Exercise 5: the product u = fg of independent GPs is not a GP: exact moments, heavy tails (excess kurtosis 6).
+-- u(x) = f(x) g(x) for independent f ~ GP(m1, k1), g ~ GP(m2, k2) is
 -- in general NOT a GP: its marginals are products of Gaussians, heavy-tailed.
 -- Its first two moments are still exact:
 --   E u(x) = m1(x) m2(x),

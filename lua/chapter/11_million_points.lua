@@ -1,4 +1,4 @@
--- A million points: one exact Matern-3/2 sample path on 2^20 grid points.
+-- A million points: one exact Matérn-3/2 path on 2²⁰ grid points by circulant embedding, at four zoom levels.
 -- f:sample(x) factors the n x n covariance: O(n^3) time, n^2 doubles (8 TB
 -- here). On a regular grid a stationary kernel's covariance is Toeplitz;
 -- embedded in a circulant matrix it is diagonalised by the FFT, so
