@@ -172,6 +172,16 @@ return {
       fig:preview()
       t.truthy(read(dir .. "/evil'`x`.svg"):find("touch", 1, true), "drawn as text")
     end
+    -- the same strings in maths, in a font name, a colour bar label, a shared legend
+    local x, Z = gp.linspace(0, 1, 3), gp.matrix(3, 3, 1)
+    local fig = gp.figure{title = "$" .. evil[1] .. "$", font = evil[3] .. ",12", legend = "shared",
+                          xlabel = "$x_{" .. evil[2] .. "}$"}
+    fig:lines(x, x, {title = "$\\text{" .. evil[4] .. "}$"}):panel{}:lines(x, x, {title = evil[1]})
+       :panel{}:heatmap(x, x, Z, {smooth = true, colorbar = "$" .. evil[2] .. "$"})
+       :contour(x, x, Z, {levels = {0.5}})
+    for _, name in ipairs{"/maths.svg", "/maths.png", "/maths.txt"} do fig:save(dir .. name) end
+    fig:preview()
+    t.truthy(read(dir .. "/maths.svg"):find("touch", 1, true), "maths drawn as text")
     t.eq(t.exists(marker), false, "marker file")
   end,
 
