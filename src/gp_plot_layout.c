@@ -430,10 +430,11 @@ static gp_legend place_legend(const plot_panel *p, double w, double h, double fo
  * font): tic labels, axis labels, its title, a colour bar. gnuplot's own are
  * generous and differ from panel to panel; these are tight and equal across
  * panels that show the same, so their plots line up. Surfaces keep gnuplot's. */
-static void plan_margins(const plot_panel *p, const plot_frame *fr, plot_frame *out)
+static void plan_margins(const plot_panel *p, plot_frame *fr)
 {
+    double *out = fr->margin;
     for (int i = 0; i < 4; i++)
-        out->margin[i] = NAN;
+        out[i] = NAN;
     if (panel_kind(p) == KIND_3D || fr->legend == GP_LEGEND_OUTSIDE || fr->legend == GP_LEGEND_BELOW)
         return;
     double yr[2] = {0, 1};
@@ -445,15 +446,15 @@ static void plan_margins(const plot_panel *p, const plot_frame *fr, plot_frame *
     for (size_t i = 0; i < p->nlayers && !map; i++)
         if (p->layers[i].kind == LAYER_HEATMAP && p->layers[i].colorbar)
             map = &p->layers[i];
-    out->margin[0] = plot_tic_chars(yr, p->logy) + 2.5 + (p->ylabel ? 2 : 0);
-    out->margin[1] = 2;
+    out[0] = plot_tic_chars(yr, p->logy) + 2.5 + (p->ylabel ? 2 : 0);
+    out[1] = 2;
     if (map) {
         double cb[2];
         plot_layer_cbrange(map, cb);
-        out->margin[1] = plot_tic_chars(cb, 0) + 6 + (map->cblabel ? 2.5 : 0);
+        out[1] = plot_tic_chars(cb, 0) + 6 + (map->cblabel ? 2.5 : 0);
     }
-    out->margin[2] = 2 + (p->xlabel ? 1.5 : 0);
-    out->margin[3] = p->title ? 2.4 : 1;
+    out[2] = 2 + (p->xlabel ? 1.5 : 0);
+    out[3] = p->title ? 2.4 : 1;
 }
 
 /* A tic step for a range shown on len pixels, if gnuplot's (about 20 per
@@ -677,7 +678,7 @@ gp_code plot_layout_make(const gp_figure *fig, int width, int height, plot_layou
         fr->decades_x = p->logx && shown_extent(&shown, 0, r) && r[1] >= 10 * r[0];
         fr->decades_y = p->logy && shown_extent(&shown, 1, r) && r[1] >= 10 * r[0];
         if (l->multi)
-            plan_margins(p, fr, fr);
+            plan_margins(p, fr);
         else
             for (int m = 0; m < 4; m++)
                 fr->margin[m] = NAN;
