@@ -34,12 +34,10 @@ static gp_code sample_leaf(const gp_process *leaf, const gp_matrix *X, double ji
     }
     if (!rc)
         rc = gp_mvn_draw(&F, mu, rng, out, err);
-    if (!rc && info) {
-        *info = F;
-        info->L = NULL; /* K is freed below */
-        info->piv = NULL;
-    }
     gp_factor_free(&F);
+    F.L = NULL; /* K is freed below */
+    if (!rc && info)
+        *info = F;
     gp_matrix_free(K);
     free(mu);
     return rc;

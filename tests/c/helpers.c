@@ -54,6 +54,14 @@ void test_check_sym_psd(const gp_matrix *K, const char *what)
     free(w);
 }
 
+gp_matrix *test_matrix_copy(const gp_matrix *A)
+{
+    gp_matrix *C = gp_matrix_alloc(A->rows, A->cols);
+    assert_non_null(C);
+    memcpy(C->data, A->data, A->rows * A->cols * sizeof(double));
+    return C;
+}
+
 gp_matrix *test_matrix_rows(size_t r, size_t c, const double *rowmajor)
 {
     gp_matrix *m = gp_matrix_alloc(r, c);
@@ -108,4 +116,38 @@ void test_expect_describe(const gp_kernel *k, const char *want)
     size_t n = gp_kernel_describe(k, buf, sizeof buf);
     assert_string_equal(buf, want);
     assert_int_equal(n, strlen(want));
+}
+
+gp_matrix *test_factor_rows(const gp_factor *F)
+{
+    const size_t n = F->n, r = F->rank;
+    gp_matrix *B = gp_matrix_alloc(n, r ? r : 1);
+    assert_non_null(B);
+    for (size_t i = 0; i < n; i++) {
+        const size_t row = F->method == GP_FACTOR_PIVOTED_CHOLESKY ? (size_t)F->piv[i] : i;
+        const double sc = F->scale ? F->scale[row] : 1.0;
+        /* the dense factors are lower triangular: L(i, k) for k <= i only */
+        const size_t kmax = F->method == GP_FACTOR_LOWRANK ? r : (i + 1 < r ? i + 1 : r);
+        for (size_t k = 0; k < kmax; k++)
+            GP_AT(B, row, k) = GP_AT(F->L, i, k) * sc;
+    }
+    return B;
+}
+
+double test_factor_rel_error(const gp_matrix *K, const gp_factor *F)
+{
+    const size_t n = F->n;
+    gp_matrix *B = test_factor_rows(F);
+    double worst = 0;
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = j; i < n; i++) {
+            double s = 0;
+            for (size_t k = 0; k < F->rank; k++)
+                s += GP_AT(B, i, k) * GP_AT(B, j, k);
+            const double scale = sqrt(GP_AT(K, i, i) * GP_AT(K, j, j));
+            const double e = fabs(GP_AT(K, i, j) - s);
+            worst = fmax(worst, scale > 0 ? e / scale : e);
+        }
+    gp_matrix_free(B);
+    return worst;
 }

@@ -13,6 +13,7 @@
 #include "gp_func.h"
 #include "gp_kernel.h"
 #include "gp_matrix.h"
+#include "gp_sampler.h"
 
 /* Assert |a - b| <= tol, printing both values on failure. */
 #define assert_close(a, b, tol)                                                                   \
@@ -34,6 +35,9 @@ void test_check_sym_psd(const gp_matrix *K, const char *what);
 /* gp_kernel_describe(k) is exactly want, and reports its length. */
 void test_expect_describe(const gp_kernel *k, const char *want);
 
+/* A new copy of A. */
+gp_matrix *test_matrix_copy(const gp_matrix *A);
+
 /* An r x c matrix from a row-major literal. */
 gp_matrix *test_matrix_rows(size_t r, size_t c, const double *rowmajor);
 
@@ -46,5 +50,13 @@ double test_max_z(const gp_matrix *S, const double *mu, const gp_matrix *K);
 /* The same against the mean m (NULL: 0) and kernel k at the rows of X. */
 double test_max_z_kernel(const gp_matrix *S, const gp_matrix *X, const gp_kernel *k,
                          const gp_func *m);
+
+/* The factor F of K in K's scale and input order: an n x rank matrix B with
+ * B B^T = K up to the factor's residual (any method). */
+gp_matrix *test_factor_rows(const gp_factor *F);
+
+/* max_ij |K_ij - (B B^T)_ij| / sqrt(K_ii K_jj) for B = test_factor_rows(F)
+ * (an entry of a zero-variance row counts in absolute terms). */
+double test_factor_rel_error(const gp_matrix *K, const gp_factor *F);
 
 #endif
