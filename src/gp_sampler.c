@@ -62,7 +62,11 @@
  * |E_ij| < sqrt(DBL_MIN) = 1.5e-154 entry-wise on C, so ||E||_2 < n 1.5e-154
  * (< 1e-144 for any n LAPACK takes), while the factorisation's own backward
  * error is about n eps ~ 1e-13 relative to the variances: E is 130 orders of
- * magnitude below rounding. */
+ * magnitude below rounding. Flush-to-zero in the FPU (MXCSR FTZ/DAZ) would
+ * not reach the computation: OpenBLAS starts its threads in its library
+ * constructor, before main, and Debian's build (0.3.21) does not pass the
+ * caller's MXCSR to them (no ldmxcsr in libopenblas); flushing the matrix
+ * works whichever thread computes. */
 #define FLUSH_BELOW 1.4916681462400413e-154 /* sqrt(DBL_MIN) */
 
 /* Tolerance of the symmetry check, relative to sqrt(K_ii K_jj). */

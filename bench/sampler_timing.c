@@ -1,0 +1,95 @@
+/* sampler_timing.c: wall-clock timings of the sampling paths, core only (no
+ * Lua): a measuring tool, not a test; make bench is the benchmark of record.
+ *
+ *   cc -O2 -Isrc bench/sampler_timing.c build/libgpcore.a \
+ *      $(pkg-config --cflags --libs openblas lapacke fftw3) -lm -o build/sampler_timing
+ *   build/sampler_timing factor ou 4000 0 1000     # dense factorisation of K alone
+ *
+ * Modes (KERNEL: rbf, ou, exponential, matern32, matern52; length-scale 1):
+ *   factor KERNEL N A B    gp_mvn_factor_gram of the Gram matrix on linspace(A, B, N)
+ * Prints the best of 5 runs (after one untimed warm-up that starts OpenBLAS's
+ * threads) with the method and rank. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gp_kernel.h"
+#include "gp_sampler.h"
+
+#define RUNS 5
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static gp_kernel *kernel_named(const char *name)
+{
+    const double l = 1;
+    gp_error err;
+    gp_kernel *k = !strcmp(name, "rbf")           ? gp_kernel_rbf(1, &l, 1, &err)
+                   : !strcmp(name, "ou")          ? gp_kernel_ou(1, &l, 1, &err)
+                   : !strcmp(name, "exponential") ? gp_kernel_exponential(1, &l, 1, &err)
+                   : !strcmp(name, "matern32")    ? gp_kernel_matern32(1, &l, 1, &err)
+                   : !strcmp(name, "matern52")    ? gp_kernel_matern52(1, &l, 1, &err)
+                                                  : NULL;
+    if (!k) {
+        fprintf(stderr, "unknown kernel %s\n", name);
+        exit(2);
+    }
+    return k;
+}
+
+static void die(const gp_error *err)
+{
+    fprintf(stderr, "error: %s\n", err->msg);
+    exit(1);
+}
+
+/* factor KERNEL N A B */
+static void time_factor(gp_kernel *k, size_t n, double a, double b)
+{
+    gp_error err;
+    gp_matrix *X = gp_matrix_alloc(n, 1), *K0 = gp_matrix_alloc(n, n), *K = gp_matrix_alloc(n, n);
+    if (!X || !K0 || !K) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    gp_matrix_linspace(X, a, b);
+    if (gp_kernel_gram(k, X, NULL, K0, &err))
+        die(&err);
+    double best = 1e300;
+    gp_factor F = {0};
+    for (int r = 0; r <= RUNS; r++) {
+        memcpy(K->data, K0->data, n * n * sizeof *K->data);
+        gp_factor_free(&F);
+        const double t0 = now();
+        if (gp_mvn_factor_gram(K, 0.0, &F, &err))
+            die(&err);
+        const double t = now() - t0;
+        if (r > 0 && t < best)
+            best = t;
+    }
+    printf("factor n=%zu [%g, %g]: %.4f s (%s, rank %zu)\n", n, a, b, best,
+           gp_factor_method_name(F.method), F.rank);
+    gp_factor_free(&F);
+    gp_matrix_free(K);
+    gp_matrix_free(K0);
+    gp_matrix_free(X);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 6 && !strcmp(argv[1], "factor")) {
+        gp_kernel *k = kernel_named(argv[2]);
+        time_factor(k, (size_t)atol(argv[3]), atof(argv[4]), atof(argv[5]));
+        gp_kernel_release(k);
+        return 0;
+    }
+    fprintf(stderr, "usage: see the comment at the top of bench/sampler_timing.c\n");
+    return 2;
+}
