@@ -29,6 +29,12 @@ gp_matrix *gp_matrix_init(void *block, size_t rows, size_t cols);
 gp_matrix *gp_matrix_alloc(size_t rows, size_t cols);
 void gp_matrix_free(gp_matrix *m);
 
+/* Change the column count of a matrix from gp_matrix_alloc (not one laid out
+ * by gp_matrix_init), keeping the first min(old, cols) columns; new columns
+ * are zero. Returns the matrix, which may have moved, or NULL (m unchanged)
+ * on overflow or out of memory. */
+gp_matrix *gp_matrix_resize_cols(gp_matrix *m, size_t cols);
+
 /* Fill the n x 1 matrix x with n evenly spaced points from a to b inclusive
  * (x_i = a + i (b - a) / (n - 1); x_{n-1} = b exactly; n = 1 gives a). */
 void gp_matrix_linspace(gp_matrix *x, double a, double b);

@@ -1,28 +1,117 @@
-/* gp_process_sample.c: joint draws of process expressions from shared leaf draws. */
+/* gp_process_sample.c: joint draws of process expressions from shared leaf
+ * draws, each leaf by the sampling path its options choose. */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gp_lowrank.h"
 #include "gp_process_impl.h"
 
 #define MAX_LEAVES 64
 
-/* ns draws of the leaf GP(m, k) at X into out (n x ns). */
-static gp_code sample_leaf(const gp_process *leaf, const gp_matrix *X, double jitter_rel,
-                           gp_rng *rng, gp_matrix *out, gp_factor *info, gp_error *err)
+void gp_sample_options_default(gp_sample_options *opt)
 {
-    gp_matrix *K = gp_matrix_alloc(X->rows, X->rows);
+    opt->method = GP_SAMPLE_AUTO;
+    opt->jitter = 0.0;
+    opt->tol = 0.0;
+    opt->max_rank_fraction = 0.1;
+    opt->lowrank_min_n = 512;
+}
+
+const char *gp_sample_method_name(gp_sample_method m)
+{
+    switch (m) {
+    case GP_SAMPLE_AUTO:
+        return "auto";
+    case GP_SAMPLE_DENSE:
+        return "dense";
+    case GP_SAMPLE_LOWRANK:
+        return "lowrank";
+    }
+    return "unknown";
+}
+
+static gp_code check_options(const gp_sample_options *opt, gp_error *err)
+{
+    if (opt->method != GP_SAMPLE_AUTO && opt->method != GP_SAMPLE_DENSE &&
+        opt->method != GP_SAMPLE_LOWRANK)
+        return gp_error_set(err, GP_ERR_ARG, "sample: unknown method %d", (int)opt->method);
+    if (!(opt->jitter >= 0.0) || !isfinite(opt->jitter))
+        return gp_error_set(err, GP_ERR_ARG,
+                            "sample: jitter must be finite and >= 0 (relative to each variance), "
+                            "got %g",
+                            opt->jitter);
+    if (!(opt->tol >= 0.0 && opt->tol < 1.0))
+        return gp_error_set(err, GP_ERR_ARG,
+                            "sample: tol must be in [0, 1) (0: n eps), got %g", opt->tol);
+    if (!(opt->max_rank_fraction > 0.0 && opt->max_rank_fraction <= 1.0))
+        return gp_error_set(err, GP_ERR_ARG,
+                            "sample: max_rank_fraction must be in (0, 1], got %g",
+                            opt->max_rank_fraction);
+    if (opt->method == GP_SAMPLE_LOWRANK && opt->jitter > 0.0)
+        return gp_error_set(err, GP_ERR_ARG,
+                            "sample: jitter applies to the dense Cholesky; the low-rank path "
+                            "factors K exactly at its numerical rank and takes none");
+    return GP_OK;
+}
+
+/* The leaf's kernel factored densely: F refers to *K (allocated here). */
+static gp_code factor_dense(const gp_process *leaf, const gp_matrix *X, double jitter,
+                            gp_matrix **K, gp_factor *F, gp_error *err)
+{
+    *K = gp_matrix_alloc(X->rows, X->rows);
+    if (!*K)
+        return gp_error_set(err, GP_ERR_NOMEM,
+                            "sample: out of memory for a %zu x %zu covariance (%.3g GB)", X->rows,
+                            X->rows, (double)X->rows * (double)X->rows * 8e-9);
+    gp_code rc = gp_kernel_gram(leaf->kernel, X, NULL, *K, err);
+    return rc ? rc : gp_mvn_factor_gram(*K, jitter, F, err);
+}
+
+/* Factor the leaf's covariance at X by the path opt chooses; *K receives the
+ * dense matrix F refers to (NULL on the low-rank path). */
+static gp_code factor_leaf(const gp_process *leaf, const gp_matrix *X,
+                           const gp_sample_options *opt, gp_matrix **K, gp_factor *F,
+                           gp_error *err)
+{
+    const size_t n = X->rows;
+    *K = NULL;
+    int lowrank = opt->method == GP_SAMPLE_LOWRANK ||
+                  (opt->method == GP_SAMPLE_AUTO && opt->jitter == 0.0 && n >= opt->lowrank_min_n);
+    if (!lowrank)
+        return factor_dense(leaf, X, opt->jitter, K, F, err);
+    gp_lowrank_options lo = {opt->tol, 0};
+    if (opt->method == GP_SAMPLE_AUTO) {
+        lo.max_rank = (size_t)(opt->max_rank_fraction * (double)n);
+        lo.max_rank = lo.max_rank ? lo.max_rank : 1;
+    }
+    gp_code rc = gp_lowrank_factor(leaf->kernel, X, &lo, F, err);
+    if (rc || F->L)
+        return rc;
+    char note[sizeof F->note];
+    memcpy(note, F->note, sizeof note); /* why the low-rank path gave up */
+    rc = factor_dense(leaf, X, opt->jitter, K, F, err);
+    if (!rc)
+        snprintf(F->note, sizeof F->note, "dense: %s", note);
+    return rc;
+}
+
+/* ns draws of the leaf GP(m, k) at X into out (n x ns). */
+static gp_code sample_leaf(const gp_process *leaf, const gp_matrix *X,
+                           const gp_sample_options *opt, gp_rng *rng, gp_matrix *out,
+                           gp_factor *info, gp_error *err)
+{
     double *mu = malloc(X->rows * sizeof *mu);
+    gp_matrix *K = NULL;
     gp_factor F = {0};
     gp_code rc = GP_OK;
-    if (!K || !mu)
-        rc = gp_error_set(err, GP_ERR_NOMEM, "sample: out of memory for a %zu x %zu covariance",
-                          X->rows, X->rows);
-    if (!rc)
-        rc = gp_kernel_gram(leaf->kernel, X, NULL, K, err);
+    if (!mu)
+        rc = gp_error_set(err, GP_ERR_NOMEM, "sample: out of memory for %zu means", X->rows);
     if (!rc)
         rc = gp_func_eval_rows(leaf->mean, X, mu, err);
     if (!rc) {
-        rc = gp_mvn_factor_gram(K, jitter_rel, &F, err);
+        rc = factor_leaf(leaf, X, opt, &K, &F, err);
         if (rc == GP_ERR_NOT_PSD && err) { /* a kernel should never do this: say which */
             char what[256];
             gp_kernel_describe(leaf->kernel, what, sizeof what);
@@ -88,6 +177,26 @@ gp_code gp_process_sample_joint(gp_process *const *ps, size_t np, const gp_matri
                                 gp_factor *infos, size_t max_infos, size_t *nleaves,
                                 gp_error *err)
 {
+    gp_sample_options opt;
+    gp_sample_options_default(&opt);
+    opt.jitter = jitter_rel;
+    return gp_process_sample_joint_opt(ps, np, X, &opt, rng, outs, infos, max_infos, nleaves,
+                                       err);
+}
+
+gp_code gp_process_sample_joint_opt(gp_process *const *ps, size_t np, const gp_matrix *X,
+                                    const gp_sample_options *opt, gp_rng *rng,
+                                    gp_matrix *const *outs, gp_factor *infos, size_t max_infos,
+                                    size_t *nleaves, gp_error *err)
+{
+    gp_sample_options defaults;
+    if (!opt) {
+        gp_sample_options_default(&defaults);
+        opt = &defaults;
+    }
+    gp_code rc = check_options(opt, err);
+    if (rc)
+        return rc;
     if (X->rows == 0 || X->cols == 0)
         return gp_error_set(err, GP_ERR_DIM, "sample: no input points (x is empty)");
     size_t ns = np ? outs[0]->cols : 0;
@@ -102,13 +211,12 @@ gp_code gp_process_sample_joint(gp_process *const *ps, size_t np, const gp_matri
             return gp_error_set(err, GP_ERR_ARG, "sample: more than %d independent processes",
                                 MAX_LEAVES);
     gp_matrix *draws[MAX_LEAVES] = {NULL};
-    gp_code rc = GP_OK;
     for (size_t l = 0; !rc && l < nl; l++) {
         draws[l] = gp_matrix_alloc(X->rows, ns);
         if (!draws[l])
             rc = gp_error_set(err, GP_ERR_NOMEM, "sample: out of memory");
         else
-            rc = sample_leaf(leaves[l], X, jitter_rel, rng, draws[l],
+            rc = sample_leaf(leaves[l], X, opt, rng, draws[l],
                              infos && l < max_infos ? &infos[l] : NULL, err);
     }
     for (size_t i = 0; !rc && i < np; i++)

@@ -53,8 +53,8 @@
  * +-(n-r) t of PSD in the scale of D, so passing the check bounds how far
  * K is from PSD, relative to each variance. */
 
-/* Entries of C below this in magnitude are set to 0 before the factorisation.
- * Why: C_ij = K_ij / sqrt(K_ii K_jj) decays to tiny values for OU, exponential
+/* GP_SAMPLER_FLUSH_BELOW: entries of C below it in magnitude are set to 0
+ * before the factorisation. Why: C_ij = K_ij / sqrt(K_ii K_jj) decays to tiny values for OU, exponential
  * and Matern kernels on wide domains; dpotrf's products of two such entries
  * are subnormal numbers, on which the FPU is ~100x slower (dpotrf ~6x slower
  * as a whole). Products of two entries >= sqrt(DBL_MIN) are >= DBL_MIN, normal.
@@ -67,7 +67,6 @@
  * constructor, before main, and Debian's build (0.3.21) does not pass the
  * caller's MXCSR to them (no ldmxcsr in libopenblas); flushing the matrix
  * works whichever thread computes. */
-#define FLUSH_BELOW 1.4916681462400413e-154 /* sqrt(DBL_MIN) */
 
 /* Tolerance of the symmetry check, relative to sqrt(K_ii K_jj). */
 #define SYM_REL_TOL 1.4901161193847656e-08 /* sqrt(DBL_EPSILON) */
@@ -102,7 +101,7 @@ void gp_factor_free(gp_factor *F)
 
 static inline double flushed(double v)
 {
-    return fabs(v) < FLUSH_BELOW ? 0.0 : v;
+    return fabs(v) < GP_SAMPLER_FLUSH_BELOW ? 0.0 : v;
 }
 
 /* The strict lower triangle of a (n x n, lda n) from its strict upper one,

@@ -51,6 +51,11 @@
  * GP_SAMPLER_RESID_FACTOR * n * eps is an error (see gp_sampler.c). */
 #define GP_SAMPLER_RESID_FACTOR 100.0
 
+/* Correlations |C_ij| below this are set to 0 before a factorisation:
+ * sqrt(DBL_MIN), which keeps the products out of the subnormal range (why,
+ * and why it changes no draw beyond rounding: gp_sampler.c). */
+#define GP_SAMPLER_FLUSH_BELOW 1.4916681462400413e-154
+
 typedef enum gp_factor_method {
     GP_FACTOR_CHOLESKY,         /* plain (possibly jittered) Cholesky, rank n */
     GP_FACTOR_PIVOTED_CHOLESKY, /* pivoted Cholesky, rank r <= n */
