@@ -69,12 +69,22 @@ typedef struct gp_sample_options {
     double max_rank_fraction; /* auto: the low-rank path gives up past rank fraction * n
                                * (default 0.1) and the dense one is used */
     size_t lowrank_min_n;     /* auto: fewer points than this go dense directly (default 512) */
+    size_t dense_limit;       /* auto: the dense path is refused above this many points, with
+                               * GP_ERR_DIM (0: no limit, the default) */
 } gp_sample_options;
 
 void gp_sample_options_default(gp_sample_options *opt);
 
 /* "auto", "dense" or "lowrank". */
 const char *gp_sample_method_name(gp_sample_method m);
+
+/* Factor K = k(X, X) by the path opt chooses (NULL: defaults; the rules are
+ * those of gp_process_sample_joint_opt below). On the dense path *K receives
+ * the n x n matrix F refers to (free it after F); on the low-rank path *K is
+ * NULL. Errors: the factorisations' and, when the low-rank path gives up
+ * with more than opt->dense_limit points, GP_ERR_DIM saying so. */
+gp_code gp_sample_factor(const gp_kernel *k, const gp_matrix *X, const gp_sample_options *opt,
+                         gp_matrix **K, gp_factor *F, gp_error *err);
 
 /* Joint draws. The leaves of ps[0..np-1] are collected (each once, in
  * depth-first order of first appearance); each leaf is drawn ns times at X,

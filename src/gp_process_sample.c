@@ -17,6 +17,7 @@ void gp_sample_options_default(gp_sample_options *opt)
     opt->tol = 0.0;
     opt->max_rank_fraction = 0.1;
     opt->lowrank_min_n = 512;
+    opt->dense_limit = 0;
 }
 
 const char *gp_sample_method_name(gp_sample_method m)
@@ -56,43 +57,55 @@ static gp_code check_options(const gp_sample_options *opt, gp_error *err)
     return GP_OK;
 }
 
-/* The leaf's kernel factored densely: F refers to *K (allocated here). */
-static gp_code factor_dense(const gp_process *leaf, const gp_matrix *X, double jitter,
-                            gp_matrix **K, gp_factor *F, gp_error *err)
+/* k(X, X) factored densely: F refers to *K (allocated here). */
+static gp_code factor_dense(const gp_kernel *k, const gp_matrix *X, double jitter, gp_matrix **K,
+                            gp_factor *F, gp_error *err)
 {
     *K = gp_matrix_alloc(X->rows, X->rows);
     if (!*K)
         return gp_error_set(err, GP_ERR_NOMEM,
                             "sample: out of memory for a %zu x %zu covariance (%.3g GB)", X->rows,
                             X->rows, (double)X->rows * (double)X->rows * 8e-9);
-    gp_code rc = gp_kernel_gram(leaf->kernel, X, NULL, *K, err);
+    gp_code rc = gp_kernel_gram(k, X, NULL, *K, err);
     return rc ? rc : gp_mvn_factor_gram(*K, jitter, F, err);
 }
 
-/* Factor the leaf's covariance at X by the path opt chooses; *K receives the
- * dense matrix F refers to (NULL on the low-rank path). */
-static gp_code factor_leaf(const gp_process *leaf, const gp_matrix *X,
-                           const gp_sample_options *opt, gp_matrix **K, gp_factor *F,
-                           gp_error *err)
+gp_code gp_sample_factor(const gp_kernel *k, const gp_matrix *X, const gp_sample_options *opt,
+                         gp_matrix **K, gp_factor *F, gp_error *err)
 {
-    const size_t n = X->rows;
-    *K = NULL;
-    int lowrank = opt->method == GP_SAMPLE_LOWRANK ||
-                  (opt->method == GP_SAMPLE_AUTO && opt->jitter == 0.0 && n >= opt->lowrank_min_n);
-    if (!lowrank)
-        return factor_dense(leaf, X, opt->jitter, K, F, err);
-    gp_lowrank_options lo = {opt->tol, 0};
-    if (opt->method == GP_SAMPLE_AUTO) {
-        lo.max_rank = (size_t)(opt->max_rank_fraction * (double)n);
-        lo.max_rank = lo.max_rank ? lo.max_rank : 1;
+    gp_sample_options defaults;
+    if (!opt) {
+        gp_sample_options_default(&defaults);
+        opt = &defaults;
     }
-    gp_code rc = gp_lowrank_factor(leaf->kernel, X, &lo, F, err);
-    if (rc || F->L)
+    *K = NULL;
+    gp_code rc = check_options(opt, err);
+    if (rc)
         return rc;
-    char note[sizeof F->note];
-    memcpy(note, F->note, sizeof note); /* why the low-rank path gave up */
-    rc = factor_dense(leaf, X, opt->jitter, K, F, err);
-    if (!rc)
+    const size_t n = X->rows;
+    const int lowrank = opt->method == GP_SAMPLE_LOWRANK ||
+                        (opt->method == GP_SAMPLE_AUTO && opt->jitter == 0.0 &&
+                         n >= opt->lowrank_min_n);
+    char note[sizeof F->note] = ""; /* why the low-rank path gave up */
+    if (lowrank) {
+        gp_lowrank_options lo = {opt->tol, 0};
+        if (opt->method == GP_SAMPLE_AUTO) {
+            lo.max_rank = (size_t)(opt->max_rank_fraction * (double)n);
+            lo.max_rank = lo.max_rank ? lo.max_rank : 1;
+        }
+        rc = gp_lowrank_factor(k, X, &lo, F, err);
+        if (rc || F->L)
+            return rc;
+        memcpy(note, F->note, sizeof note);
+    }
+    if (opt->method == GP_SAMPLE_AUTO && opt->dense_limit && n > opt->dense_limit)
+        return gp_error_set(err, GP_ERR_DIM,
+                            "%s%sthe dense fallback would need an n x n matrix of %.3g GB (n = "
+                            "%zu > %zu)",
+                            note, *note ? ", and " : "", (double)n * (double)n * 8e-9, n,
+                            opt->dense_limit);
+    rc = factor_dense(k, X, opt->jitter, K, F, err);
+    if (!rc && *note)
         snprintf(F->note, sizeof F->note, "dense: %s", note);
     return rc;
 }
@@ -111,7 +124,7 @@ static gp_code sample_leaf(const gp_process *leaf, const gp_matrix *X,
     if (!rc)
         rc = gp_func_eval_rows(leaf->mean, X, mu, err);
     if (!rc) {
-        rc = factor_leaf(leaf, X, opt, &K, &F, err);
+        rc = gp_sample_factor(leaf->kernel, X, opt, &K, &F, err);
         if (rc == GP_ERR_NOT_PSD && err) { /* a kernel should never do this: say which */
             char what[256];
             gp_kernel_describe(leaf->kernel, what, sizeof what);

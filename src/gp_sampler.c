@@ -482,6 +482,24 @@ static int factor_consistent(const gp_factor *F)
     return 0;
 }
 
+gp_code gp_factor_expand(const gp_factor *F, gp_matrix *B, gp_error *err)
+{
+    if (!F || !F->L || !F->L->data || !factor_consistent(F))
+        return gp_error_set(err, GP_ERR_ARG, "gp_factor_expand: no consistent factor");
+    const size_t n = F->n, r = F->rank;
+    if (!B || B->rows != n || B->cols != r || (!B->data && n * r > 0))
+        return gp_error_set(err, GP_ERR_DIM, "gp_factor_expand: B must be %zu x %zu", n, r);
+    for (size_t k = 0; k < r; k++)
+        for (size_t i = 0; i < n; i++) {
+            const size_t row = F->method == GP_FACTOR_PIVOTED_CHOLESKY ? (size_t)F->piv[i] : i;
+            /* the dense factors are lower triangular (their strict upper part
+             * may hold K): L(i, k) for k <= i only */
+            const double v = F->method != GP_FACTOR_LOWRANK && k > i ? 0.0 : GP_AT(F->L, i, k);
+            GP_AT(B, row, k) = F->scale ? v * F->scale[row] : v;
+        }
+    return GP_OK;
+}
+
 gp_code gp_mvn_draw(const gp_factor *F, const double *mu, gp_rng *rng, gp_matrix *out,
                     gp_error *err)
 {

@@ -103,6 +103,10 @@ gp_code gp_mvn_factor_gram(gp_matrix *K, double jitter_rel, gp_factor *F, gp_err
 gp_code gp_mvn_draw(const gp_factor *F, const double *mu, gp_rng *rng, gp_matrix *out,
                     gp_error *err);
 
+/* B (n x rank, preallocated) = D^1/2 P L[:, :rank]: the factor in K's own
+ * order and scale, so that B B^T = K (+ jitter D) up to the residual. */
+gp_code gp_factor_expand(const gp_factor *F, gp_matrix *B, gp_error *err);
+
 void gp_factor_free(gp_factor *F); /* frees what F owns (not a caller's K); NULL is fine */
 
 #endif

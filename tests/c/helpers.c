@@ -120,17 +120,11 @@ void test_expect_describe(const gp_kernel *k, const char *want)
 
 gp_matrix *test_factor_rows(const gp_factor *F)
 {
-    const size_t n = F->n, r = F->rank;
-    gp_matrix *B = gp_matrix_alloc(n, r ? r : 1);
+    gp_matrix *B = gp_matrix_alloc(F->n, F->rank);
     assert_non_null(B);
-    for (size_t i = 0; i < n; i++) {
-        const size_t row = F->method == GP_FACTOR_PIVOTED_CHOLESKY ? (size_t)F->piv[i] : i;
-        const double sc = F->scale ? F->scale[row] : 1.0;
-        /* the dense factors are lower triangular: L(i, k) for k <= i only */
-        const size_t kmax = F->method == GP_FACTOR_LOWRANK ? r : (i + 1 < r ? i + 1 : r);
-        for (size_t k = 0; k < kmax; k++)
-            GP_AT(B, row, k) = GP_AT(F->L, i, k) * sc;
-    }
+    gp_error err;
+    if (gp_factor_expand(F, B, &err))
+        fail_msg("expand: %s", err.msg);
     return B;
 }
 
