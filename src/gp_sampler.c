@@ -7,14 +7,16 @@
  *     diagonal that is enough to rebuild C after a failed Cholesky, to
  *     recompute original entries for the residual check, and to give K back
  *     on an error.
- *   - After success the factor of C lives in the lower part of F->L:
- *       cholesky:          the lower triangle (the strict upper triangle still
- *                          holds K's upper triangle; dtrmm ignores it);
- *       pivoted-cholesky:  columns 0..r-1 (strict upper part zeroed), columns
- *                          r..n-1 zero below the diagonal (the strict upper
- *                          triangle there still holds K's).
- *     So F->L is n x n but only L[:, :rank] (lower part) is the factor, and
- *     F->scale = sqrt(diag K) takes it back to K's scale in the draws.
+ *   - After success the factor lives in the lower part of F->L:
+ *       cholesky:          K's factor in the lower triangle (the strict upper
+ *                          triangle still holds K's upper triangle; dtrmm
+ *                          ignores it); F->scale is NULL;
+ *       pivoted-cholesky:  C's factor in columns 0..r-1 (strict upper part
+ *                          zeroed), columns r..n-1 zero below the diagonal
+ *                          (the strict upper triangle there still holds K's);
+ *                          F->scale = sqrt(diag K) takes it back to K's scale
+ *                          in the draws.
+ *     So F->L is n x n but only L[:, :rank] (lower part) is the factor.
  *   - Draws: Z is filled column by column from the generator, so the first
  *     column of a k-sample draw equals a 1-sample draw with the same
  *     generator state. A rank-0 factor consumes no normals.
@@ -136,16 +138,37 @@ static void restore_k(double *a, size_t n, const double *d)
         a[j * n + j] = d[j];
 }
 
-/* The lower triangle of a (which holds K) scaled in place to C_ij = K_ij s_i s_j
- * and flushed; the diagonal set to 1 (0 for a zero variance). */
-static void scale_lower(double *a, size_t n, const double *s)
+/* About this many columns of K's lower triangle are looked at by tiny_entries. */
+#define TINY_SAMPLE 64
+
+/* 1 if K's lower triangle seems to hold correlations below
+ * GP_SAMPLER_FLUSH_BELOW: about TINY_SAMPLE of its columns are looked at
+ * (about 1/30 of the triangle, the first column included: for sorted inputs
+ * it holds the most distant pairs). A miss costs only speed, never accuracy:
+ * flushing is a perturbation far below rounding (see above). */
+static int tiny_entries(const double *a, size_t n, const double *sd)
+{
+    const size_t step = n / TINY_SAMPLE + 1;
+    for (size_t j = 0; j < n; j += step) {
+        const double *col = a + j * n, t = GP_SAMPLER_FLUSH_BELOW * sd[j];
+        int any = 0;
+        for (size_t i = j + 1; i < n; i++)
+            any |= (fabs(col[i]) < t * sd[i]) & (col[i] != 0.0);
+        if (any)
+            return 1;
+    }
+    return 0;
+}
+
+/* Every entry of K's lower triangle with |K_ij| < GP_SAMPLER_FLUSH_BELOW
+ * sqrt(K_ii K_jj) set to 0 (sd = sqrt(diag K)). */
+static void flush_lower(double *a, size_t n, const double *sd)
 {
     for (size_t j = 0; j < n; j++) {
         double *col = a + j * n;
-        const double sj = s[j];
+        const double t = GP_SAMPLER_FLUSH_BELOW * sd[j];
         for (size_t i = j + 1; i < n; i++)
-            col[i] = flushed(col[i] * sj * s[i]);
-        col[j] = sj > 0.0 ? 1.0 : 0.0;
+            col[i] = fabs(col[i]) < t * sd[i] ? 0.0 : col[i];
     }
 }
 
@@ -419,11 +442,15 @@ static gp_code factor(gp_matrix *K, double jitter_rel, int trusted, gp_factor *F
         s[i] = d[i] > 0.0 ? 1.0 / sd[i] : 0.0;
     }
 
-    /* 1-2. Cholesky of C + jitter I. */
-    scale_lower(a, n, s);
-    if (jitter_rel > 0.0) /* K_ii (1 + jitter): nothing on a zero variance */
+    /* 1-2. Cholesky of K + jitter D, with tiny correlations flushed. Cholesky
+     * is invariant under the diagonal scaling D^1/2 (up to rounding), so it
+     * runs on K itself: no pass over the matrix unless there is something to
+     * flush. */
+    if (tiny_entries(a, n, sd))
+        flush_lower(a, n, sd);
+    if (jitter_rel > 0.0) /* K_ii (1 + jitter) */
         for (size_t i = 0; i < n; i++)
-            a[i * n + i] += s[i] > 0.0 ? jitter_rel : 0.0;
+            a[i * n + i] += jitter_rel * d[i];
     /* _work: the NaN scan of LAPACKE_dpotrf is not needed (see above) */
     lapack_int info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', (lapack_int)n, a, (lapack_int)n);
     if (info < 0) {
@@ -440,8 +467,10 @@ static gp_code factor(gp_matrix *K, double jitter_rel, int trusted, gp_factor *F
         F->rank = n;
         F->method = GP_FACTOR_CHOLESKY;
         F->jitter = jitter_rel;
+        free(sd); /* the factor is K's own */
+        sd = NULL;
     } else {
-        /* 3-4. Pivoted Cholesky of C itself (no jitter). */
+        /* 3-4. Pivoted Cholesky of C (no jitter). */
         rc = factor_pivoted(K, d, s, trusted, symtol, jitter_rel, F, err);
     }
     free(d);

@@ -10,17 +10,19 @@
  *      K_ii = 0 needs an exactly zero row and column (|K_ij| <= sqrt(K_ii K_jj)
  *      for a PSD K), otherwise that is an error too; such a point is drawn
  *      as its mean.
- *   1. The lower triangle is overwritten by C; entries |C_ij| < sqrt(DBL_MIN)
- *      are set to 0 (a perturbation below 1e-150 relative to each variance:
- *      it keeps dpotrf away from subnormal numbers, which are ~6x slower).
- *   2. Cholesky (LAPACKE_dpotrf, lower) of C + jitter_rel I (on the rows of
- *      positive variance), that is of K + jitter_rel D: jitter relative to
- *      each variance (0 by default).
- *      Success: K (+ jitter D) = (D^1/2 L)(D^1/2 L)^T, rank n.
- *   3. If that fails, C is rebuilt from K's untouched upper triangle and
- *      factored by pivoted Cholesky (LAPACKE_dpstrf, tolerance n eps on C's
- *      unit diagonal): P^T C P = L L^T with L n x r, the numerical rank r,
- *      no jitter. Exact for PSD, rank-deficient K (1 + x x' has rank 2).
+ *   1. Entries with |K_ij| < sqrt(DBL_MIN) sqrt(K_ii K_jj) are set to 0 (a
+ *      perturbation below 1e-150 relative to each variance: it keeps dpotrf
+ *      away from subnormal numbers, ~6x slower), when a sample of K's columns
+ *      shows any (no pass over K otherwise).
+ *   2. Cholesky (LAPACKE_dpotrf, lower) of K + jitter_rel D: jitter relative
+ *      to each variance (0 by default). Cholesky needs no scaling: it is
+ *      invariant under D (L scales with D^1/2) up to rounding.
+ *      Success: K (+ jitter D) = L L^T, rank n.
+ *   3. If that fails, the lower triangle is rebuilt as C (flushed as in 1)
+ *      from K's untouched upper triangle and factored by pivoted Cholesky
+ *      (LAPACKE_dpstrf, tolerance n eps on C's unit diagonal):
+ *      P^T C P = L L^T with L n x r, the numerical rank r, no jitter. Exact
+ *      for PSD, rank-deficient K (1 + x x' has rank 2).
  *   4. The residual Schur complement S = K22 - L2 L2^T of the rows not pivoted
  *      in (in K's own scale) is checked entry by entry, relative to the
  *      variances:  residual = max_ij |S_ij| / sqrt(K_ii K_jj)  (zero-variance
@@ -33,8 +35,8 @@
  * to `residual` relative to the variances involved (for a PSD residual the
  * largest ratio is on the diagonal: max_i S_ii / K_ii). On the Cholesky path
  * the residual is 0 (no row left out) and E is the factorisation's rounding.
- * gp_mvn_draw returns mu + D^1/2 P L z for standard normal z, many columns at
- * once with one BLAS call.
+ * gp_mvn_draw returns mu + L z (Cholesky) or mu + D^1/2 P L z (pivoted) for
+ * standard normal z, many columns at once with one BLAS call.
  *
  * The low-rank path (gp_lowrank.h) fills the same gp_factor from kernel
  * columns evaluated on demand, without any n x n matrix. */

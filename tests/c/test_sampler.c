@@ -614,7 +614,7 @@ static void test_small_sizes(void **state)
     assert_int_equal(gp_mvn_factor(K, 0.0, &F, &err), GP_OK);
     assert_int_equal(F.method, GP_FACTOR_CHOLESKY);
     assert_int_equal(F.rank, 1);
-    assert_true(K->data[0] * F.scale[0] == 2.0);
+    assert_true(K->data[0] == 2.0);
     gp_matrix *out = gp_matrix_alloc(1, 3);
     gp_rng_seed(&rng, 4);
     assert_int_equal(gp_mvn_draw(&F, &mu, &rng, out, &err), GP_OK);
