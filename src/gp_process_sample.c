@@ -57,6 +57,17 @@ static gp_code check_options(const gp_sample_options *opt, gp_error *err)
     return GP_OK;
 }
 
+/* *opt checked, or pointed at the defaults (in *defaults) if NULL. */
+static gp_code resolve_options(const gp_sample_options **opt, gp_sample_options *defaults,
+                               gp_error *err)
+{
+    if (!*opt) {
+        gp_sample_options_default(defaults);
+        *opt = defaults;
+    }
+    return check_options(*opt, err);
+}
+
 /* k(X, X) factored densely: F refers to *K (allocated here). */
 static gp_code factor_dense(const gp_kernel *k, const gp_matrix *X, double jitter, gp_matrix **K,
                             gp_factor *F, gp_error *err)
@@ -74,12 +85,8 @@ gp_code gp_sample_factor(const gp_kernel *k, const gp_matrix *X, const gp_sample
                          gp_matrix **K, gp_factor *F, gp_error *err)
 {
     gp_sample_options defaults;
-    if (!opt) {
-        gp_sample_options_default(&defaults);
-        opt = &defaults;
-    }
     *K = NULL;
-    gp_code rc = check_options(opt, err);
+    gp_code rc = resolve_options(&opt, &defaults, err);
     if (rc)
         return rc;
     const size_t n = X->rows;
@@ -203,11 +210,7 @@ gp_code gp_process_sample_joint_opt(gp_process *const *ps, size_t np, const gp_m
                                     size_t *nleaves, gp_error *err)
 {
     gp_sample_options defaults;
-    if (!opt) {
-        gp_sample_options_default(&defaults);
-        opt = &defaults;
-    }
-    gp_code rc = check_options(opt, err);
+    gp_code rc = resolve_options(&opt, &defaults, err);
     if (rc)
         return rc;
     if (X->rows == 0 || X->cols == 0)

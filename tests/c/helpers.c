@@ -145,3 +145,33 @@ double test_factor_rel_error(const gp_matrix *K, const gp_factor *F)
     gp_matrix_free(B);
     return worst;
 }
+
+static gp_code exp_of_first(void *ctx, const double *x, size_t d, double *out, gp_error *err)
+{
+    (void)ctx;
+    (void)d;
+    (void)err;
+    *out = exp(x[0]);
+    return GP_OK;
+}
+
+gp_kernel *test_exp_warp(gp_kernel *k)
+{
+    gp_error err;
+    gp_func *a = gp_func_external(exp_of_first, NULL, NULL, "exp", &err);
+    assert_non_null(a);
+    gp_kernel *w = gp_kernel_warp(k, a, &err);
+    assert_non_null(w);
+    gp_func_release(a);
+    return w;
+}
+
+gp_matrix *test_wide_points(void)
+{
+    gp_matrix *X = gp_matrix_alloc(50, 1);
+    assert_non_null(X);
+    const double first[] = {0, 0.5, 1, 2};
+    for (size_t i = 0; i < 50; i++)
+        X->data[i] = i < 4 ? first[i] : 20.0 * (double)(i - 3);
+    return X;
+}

@@ -24,15 +24,6 @@
 
 #define NDRAWS 20000
 
-static gp_code exp_warp(void *ctx, const double *x, size_t d, double *out, gp_error *err)
-{
-    (void)ctx;
-    (void)d;
-    (void)err;
-    *out = exp(x[0]);
-    return GP_OK;
-}
-
 /* Low-rank factor of k at X; checks the factor against the Gram matrix
  * (relative to the variances, within 100 tol), the reported residual against
  * max_i S_ii / K_ii computed here, and the draws' moments within 5 SE. */
@@ -125,8 +116,7 @@ static void test_warped_rbf(void **state)
     gp_error err;
     const double l = 3;
     gp_kernel *rbf = gp_kernel_rbf(1, &l, 1, &err);
-    gp_func *a = gp_func_external(exp_warp, NULL, NULL, "exp", &err);
-    gp_kernel *k = gp_kernel_warp(rbf, a, &err);
+    gp_kernel *k = test_exp_warp(rbf);
     gp_matrix *X = gp_matrix_alloc(61, 1);
     gp_matrix_linspace(X, 0, 30);
     gp_factor F = check_lowrank(k, X, NULL, 2);
@@ -135,7 +125,6 @@ static void test_warped_rbf(void **state)
     gp_matrix_free(X);
     gp_kernel_release(k);
     gp_kernel_release(rbf);
-    gp_func_release(a);
 }
 
 /* polynomial degree 3 on {0, 0.5, 1, 2, 20, 40, ..., 920}: rank 4. */
@@ -144,10 +133,7 @@ static void test_polynomial(void **state)
     (void)state;
     gp_error err;
     gp_kernel *k = gp_kernel_polynomial(1, 1, 3, &err);
-    gp_matrix *X = gp_matrix_alloc(50, 1);
-    const double first[] = {0, 0.5, 1, 2};
-    for (size_t i = 0; i < 50; i++)
-        X->data[i] = i < 4 ? first[i] : 20.0 * (double)(i - 3);
+    gp_matrix *X = test_wide_points();
     gp_factor F = check_lowrank(k, X, NULL, 3);
     assert_int_equal(F.rank, 4);
     gp_factor_free(&F);

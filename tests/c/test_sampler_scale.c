@@ -25,15 +25,6 @@
 
 #define NDRAWS 20000
 
-static gp_code exp_warp(void *ctx, const double *x, size_t d, double *out, gp_error *err)
-{
-    (void)ctx;
-    (void)d;
-    (void)err;
-    *out = exp(x[0]);
-    return GP_OK;
-}
-
 /* Factor a copy of K (a Gram matrix when gram), check the factor reproduces
  * K to 1e-10 relative to the variances and that the draws (mean mu, NULL:
  * 0) have the moments of K within 5 SE; returns the factor's info (L, piv
@@ -73,8 +64,7 @@ static void test_warped_rbf(void **state)
     gp_error err;
     const double l = 3;
     gp_kernel *rbf = gp_kernel_rbf(1, &l, 1, &err);
-    gp_func *a = gp_func_external(exp_warp, NULL, NULL, "exp", &err);
-    gp_kernel *k = gp_kernel_warp(rbf, a, &err);
+    gp_kernel *k = test_exp_warp(rbf);
     assert_non_null(k);
     gp_matrix *X = gp_matrix_alloc(61, 1);
     gp_matrix_linspace(X, 0, 30);
@@ -105,7 +95,6 @@ static void test_warped_rbf(void **state)
     gp_matrix_free(X);
     gp_kernel_release(k);
     gp_kernel_release(rbf);
-    gp_func_release(a);
 }
 
 /* polynomial degree 3 on {0, 0.5, 1, 2, 20, 40, ..., 920}: rank 4 exactly
@@ -115,10 +104,7 @@ static void test_polynomial(void **state)
     (void)state;
     gp_error err;
     gp_kernel *k = gp_kernel_polynomial(1, 1, 3, &err);
-    gp_matrix *X = gp_matrix_alloc(50, 1);
-    const double first[] = {0, 0.5, 1, 2};
-    for (size_t i = 0; i < 50; i++)
-        X->data[i] = i < 4 ? first[i] : 20.0 * (double)(i - 3);
+    gp_matrix *X = test_wide_points();
     assert_true(X->data[49] == 920.0);
     gp_matrix *K = test_gram(k, X, NULL);
     double *mu = malloc(50 * sizeof *mu);
@@ -295,7 +281,6 @@ static void test_zero_variance_row(void **state)
     gp_matrix_free(X);
     gp_kernel_release(k);
     gp_kernel_release(rbf);
-    gp_func_release(a);
 }
 
 /* ---- no subnormal numbers in the factorisation (issue 11.2) ------------------ */

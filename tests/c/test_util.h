@@ -59,4 +59,9 @@ gp_matrix *test_factor_rows(const gp_factor *F);
  * (an entry of a zero-variance row counts in absolute terms). */
 double test_factor_rel_error(const gp_matrix *K, const gp_factor *F);
 
+/* The badly scaled examples of the trust issue (7.1): k warped by exp(x_1)
+ * (a new reference), and the 50 points {0, 0.5, 1, 2, 20, 40, ..., 920}. */
+gp_kernel *test_exp_warp(gp_kernel *k);
+gp_matrix *test_wide_points(void);
+
 #endif
