@@ -20,6 +20,7 @@
 #define FIRST_CAPACITY 16   /* columns of L allocated first */
 #define PREDICT_FROM 32     /* first rank at which the give-up is predicted */
 #define PREDICT_BELOW 0.1   /* ... once the largest relative residual is below this */
+#define ACCELERATING 1.25   /* the order of the decay grows by more than this: no prediction */
 
 typedef struct lowrank_work {
     double *s;    /* 1 / sqrt(K_ii), 0 for a zero variance */
@@ -48,16 +49,27 @@ static size_t argmax(const double *v, size_t n)
     return p;
 }
 
-/* The rank at which the residual would reach tol if it kept decaying
- * geometrically at its rate over steps m/2..m; SIZE_MAX if it does not decay. */
+/* The rank at which the residual would reach tol, predicted at rank m (a
+ * power of two) from hist, or 0 for "no prediction". Smooth kernels (rbf,
+ * rq, ...) have a residual that decays faster than any power of the rank:
+ * its order p = log2(e(m/2) / e(m)) over a doubling keeps growing, and no
+ * prediction is made. Matern, OU and exponential kernels have a residual
+ * that decays like a power of the rank, m^-p with p about 2 nu (1 for OU,
+ * 3 for Matern 3/2, 5 for 5/2, measured on grids): p stays put, and the rank
+ * is predicted as m (e(m) / tol)^(1/p). Before the decay starts (e(m) >=
+ * PREDICT_BELOW: the pivots still cover the domain) nothing is predicted. */
 static size_t predicted_rank(const double *hist, size_t m, double tol)
 {
-    const double eh = hist[m / 2], em = hist[m];
-    if (!(em > 0.0) || !(eh > em))
-        return em <= tol ? m : SIZE_MAX;
-    const double rate = log(eh / em) / (double)(m - m / 2); /* per step */
-    const double more = log(em / tol) / rate;
-    return more > (double)(SIZE_MAX / 2) ? SIZE_MAX : m + (size_t)ceil(more);
+    const double e4 = hist[m / 4], e2 = hist[m / 2], e = hist[m];
+    if (!(e < PREDICT_BELOW) || !(e > tol))
+        return 0;
+    const double p1 = log2(e4 / e2), p2 = log2(e2 / e);
+    if (p2 > ACCELERATING * p1)
+        return 0;
+    if (!(p2 > 0.0))
+        return SIZE_MAX;
+    const double r = (double)m * pow(e / tol, 1.0 / p2);
+    return r > (double)(SIZE_MAX / 2) ? SIZE_MAX : (size_t)r;
 }
 
 /* Column p of C into col: k(X, x_p) s_i s_p, flushed like the dense path.
@@ -203,7 +215,7 @@ gp_code gp_lowrank_factor(const gp_kernel *k, const gp_matrix *X, const gp_lowra
         if (e <= tol)
             break;
         size_t predicted = 0;
-        if (may_give_up && m >= PREDICT_FROM && (m & (m - 1)) == 0 && e < PREDICT_BELOW)
+        if (may_give_up && m >= PREDICT_FROM && (m & (m - 1)) == 0)
             predicted = predicted_rank(w.hist, m, tol);
         if (m == limit || predicted > limit) {
             snprintf(F->note, sizeof F->note,

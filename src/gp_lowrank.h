@@ -30,9 +30,12 @@
  *
  * Giving up: with max_rank > 0 the factorisation stops when the rank would
  * exceed max_rank, and also early when the decay of the residual predicts
- * that (at ranks 32, 64, 128, ..., once max_i r_i < 0.1, by extrapolating its
- * geometric decay over the last half of the steps); the caller then uses the
- * dense path. */
+ * that: at ranks m = 32, 64, 128, ..., once max_i r_i < 0.1, if the residual
+ * decays like a power of the rank (its order over the last doubling is no
+ * more than 1.25 times that over the one before: OU, exponential, Matern),
+ * the rank is extrapolated from that power; a residual whose order keeps
+ * growing (rbf, rq, periodic: faster than any power) is never given up
+ * early. The caller then uses the dense path. */
 #ifndef GP_LOWRANK_H
 #define GP_LOWRANK_H
 
