@@ -281,6 +281,7 @@ static void test_zero_variance_row(void **state)
     gp_matrix_free(X);
     gp_kernel_release(k);
     gp_kernel_release(rbf);
+    gp_func_release(a);
 }
 
 /* ---- no subnormal numbers in the factorisation (issue 11.2) ------------------ */
