@@ -143,7 +143,7 @@ static void restore_k(double *a, size_t n, const double *d)
 
 /* 1 if K's lower triangle seems to hold correlations below
  * GP_SAMPLER_FLUSH_BELOW: about TINY_SAMPLE of its columns are looked at
- * (about 1/30 of the triangle, the first column included: for sorted inputs
+ * (about 64 / n of the triangle, the first column included: for sorted inputs
  * it holds the most distant pairs). A miss costs only speed, never accuracy:
  * flushing is a perturbation far below rounding (see above). */
 static int tiny_entries(const double *a, size_t n, const double *sd)
