@@ -122,6 +122,19 @@ gp_code gp_linspace_step(const char *fname, double a, double b, size_t n, int in
     return GP_OK;
 }
 
+gp_matrix *gp_matrix_resize_cols(gp_matrix *m, size_t cols)
+{
+    const size_t bytes = gp_matrix_bytes(m->rows, cols), old = m->cols;
+    gp_matrix *r = bytes ? realloc(m, bytes) : NULL;
+    if (!r)
+        return NULL;
+    r->data = (double *)(r + 1);
+    if (cols > old)
+        memset(r->data + old * r->rows, 0, (cols - old) * r->rows * sizeof(double));
+    r->cols = cols;
+    return r;
+}
+
 void gp_matrix_linspace(gp_matrix *x, double a, double b)
 {
     size_t n = x->rows * x->cols;

@@ -38,6 +38,12 @@ gp_matrix *gp_matrix_init(void *block, size_t rows, size_t cols);
 gp_matrix *gp_matrix_alloc(size_t rows, size_t cols);
 void gp_matrix_free(gp_matrix *m);
 
+/* Change the column count of a matrix from gp_matrix_alloc (not one laid out
+ * by gp_matrix_init), keeping the first min(old, cols) columns; new columns
+ * are zero. Returns the matrix, which may have moved, or NULL (m unchanged)
+ * on overflow or out of memory. */
+gp_matrix *gp_matrix_resize_cols(gp_matrix *m, size_t cols);
+
 /* The spacing h = (b - a) / (n - 1) of n >= 1 evenly spaced points from a to
  * b (h = 0 for n = 1), computed without overflow even when b - a is not
  * representable (a = -1.7e308, b = 1.7e308). Errors: a or b not finite; with

@@ -8,8 +8,8 @@
 static void test_factor_and_combine(void **state)
 {
     (void)state;
-    gp_factor chol = {NULL, NULL, 8, 8, GP_FACTOR_CHOLESKY, 0.0, 0.0};
-    gp_factor piv = {NULL, NULL, 8, 2, GP_FACTOR_PIVOTED_CHOLESKY, 0.0, 3e-16};
+    gp_factor chol = {.n = 8, .rank = 8, .method = GP_FACTOR_CHOLESKY};
+    gp_factor piv = {.n = 8, .rank = 2, .method = GP_FACTOR_PIVOTED_CHOLESKY, .residual = 3e-16};
     gp_report parts[3], all;
     gp_report_factor(&parts[0], &chol);
     gp_report_factor(&parts[1], &piv);
@@ -53,7 +53,7 @@ static void test_paths(void **state)
     assert_string_equal(r.field[0].key, "embedding");
     assert_true(r.field[0].count);
     g.method = GP_GRID_DENSE;
-    g.dense = (gp_factor){NULL, NULL, 100, 7, GP_FACTOR_PIVOTED_CHOLESKY, 0.0, 1e-15};
+    g.dense = (gp_factor){.n = 100, .rank = 7, .method = GP_FACTOR_PIVOTED_CHOLESKY, .residual = 1e-15};
     strcpy(g.reason, "indefinite");
     gp_report_grid(&r, &g);
     assert_string_equal(r.method, "pivoted-cholesky");
