@@ -55,6 +55,7 @@ void gp_report_factor(gp_report *r, const gp_factor *F)
     gp_report_init(r, gp_factor_method_name(F->method), F->n, F->rank);
     r->residual = F->residual;
     r->jitter = F->jitter;
+    snprintf(r->reason, sizeof r->reason, "%s", F->note); /* why this path, if anything */
 }
 
 void gp_report_grid(gp_report *r, const gp_grid_info *g)
@@ -65,6 +66,10 @@ void gp_report_grid(gp_report *r, const gp_grid_info *g)
     } else {
         gp_report_init(r, "circulant-embedding", g->n, g->n);
         r->residual = g->clipped;
+    }
+    if (g->my > 1) { /* a 2-D grid: the embedding along each axis */
+        gp_report_count(r, "mx", g->mx);
+        gp_report_count(r, "my", g->my);
     }
     gp_report_count(r, "embedding", g->m);
     gp_report_count(r, "paddings", g->paddings);
@@ -122,4 +127,12 @@ void gp_report_combine(gp_report *out, const gp_report *parts, size_t nparts, si
                                     len ? " + " : "", part->method);
     }
     out->rank = at_most(rank, n);
+}
+
+void gp_report_kron(gp_report *out, const gp_report parts[2], size_t n)
+{
+    gp_report_combine(out, parts, 2, n);
+    snprintf(out->method, sizeof out->method, "kronecker");
+    const double rank = (double)parts[0].rank * (double)parts[1].rank;
+    out->rank = rank < (double)n ? (size_t)rank : n;
 }

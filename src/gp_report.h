@@ -3,10 +3,10 @@
  *
  * Every report has
  *   method       how the draws were made: "cholesky", "pivoted-cholesky",
- *                "circulant-embedding", "random-fourier-features",
- *                "weight-space", "erf-network" (new paths add theirs:
- *                "lowrank", "kronecker", ...); for independent parts drawn
- *                together, their distinct methods joined by " + ";
+ *                "lowrank", "circulant-embedding", "kronecker",
+ *                "random-fourier-features", "weight-space", "erf-network";
+ *                for independent parts drawn together, their distinct
+ *                methods joined by " + ";
  *   n            the points of one draw (rows of the result);
  *   rank         the rank of the factor one draw is made from, at most n: the
  *                numerical rank of K for the Cholesky paths, an upper bound
@@ -14,15 +14,16 @@
  *                embedding; the number of features, weights or hidden units
  *                plus one, capped at n, for the feature-based paths);
  *   residual     what that factor leaves out of the covariance, 0 when
- *                nothing: the largest entry of the Schur complement left by
- *                pivoted Cholesky (in the covariance's units), the clipped
- *                negative eigenvalue mass (relative to the total) for
- *                circulant embedding;
- *   jitter       the absolute jitter added to the diagonal (0: none);
+ *                nothing, relative to each variance: the factors' relative
+ *                residual (gp_sampler.h: max |S_ij| / sqrt(K_ii K_jj) of the
+ *                Schur complement left out), the clipped negative eigenvalue
+ *                mass (relative to the total) for circulant embedding;
+ *   jitter       the relative jitter: K_ii (1 + jitter) on the diagonal (0: none);
  *   approximate  1 when the draws are not exact draws of the process asked
  *                for (random Fourier features), else 0;
  * plus fields of its own path (a number, a count or a short text each, under
- * a fixed key) and, when the path was a fallback, the reason. */
+ * a fixed key) and, when there is something to say, the reason the path was
+ * taken (a fallback, or the automatic dense / low-rank choice). */
 #ifndef GP_REPORT_H
 #define GP_REPORT_H
 
@@ -88,5 +89,11 @@ void gp_report_erfnet(gp_report *r, const gp_erfnet *net, size_t n);
  * parts' ranks capped at n, the largest residual and jitter, approximate if
  * one part is. */
 void gp_report_combine(gp_report *out, const gp_report *parts, size_t nparts, size_t n);
+
+/* The report of a Kronecker draw (gp_grid_kron_sample) on an nx x ny grid of
+ * n = nx ny points from the factors' reports parts[0] (x) and parts[1] (y):
+ * "kronecker", rank their product capped at n, the largest residual and
+ * jitter. */
+void gp_report_kron(gp_report *out, const gp_report parts[2], size_t n);
 
 #endif

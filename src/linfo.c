@@ -9,8 +9,9 @@
 #define LGP_SAMPLE_INFO "gprior.sample_info"
 
 /* Path fields printed after the common part, in this order, when present. */
-static const char *const shown_fields[] = {"embedding", "paddings", "clipped", "features",
-                                           "family",    "weights",  "hidden",  NULL};
+static const char *const shown_fields[] = {"embedding", "mx",      "my",     "paddings",
+                                           "clipped",   "features", "family", "weights",
+                                           "hidden",    NULL};
 
 static void set_number(lua_State *L, const char *key, double v)
 {
@@ -63,7 +64,13 @@ void lgp_push_parts_report(lua_State *L, const gp_report *parts, size_t nparts, 
     }
     gp_report all;
     gp_report_combine(&all, parts, nparts, n);
-    lgp_push_report(L, &all);
+    lgp_push_report_of_parts(L, &all, parts, nparts);
+}
+
+void lgp_push_report_of_parts(lua_State *L, const gp_report *all, const gp_report *parts,
+                              size_t nparts)
+{
+    lgp_push_report(L, all);
     lua_createtable(L, (int)nparts, 0);
     for (size_t i = 0; i < nparts; i++) {
         lgp_push_report(L, &parts[i]);

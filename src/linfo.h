@@ -18,6 +18,10 @@ void lgp_push_report(lua_State *L, const gp_report *r);
  * own reports in the list `parts`. */
 void lgp_push_parts_report(lua_State *L, const gp_report *parts, size_t nparts, size_t n);
 
+/* Push the report all, with parts[0..nparts-1] under its field parts. */
+void lgp_push_report_of_parts(lua_State *L, const gp_report *all, const gp_report *parts,
+                              size_t nparts);
+
 /* A sampler's return: the ndraws matrices just below the report on top of
  * the stack remember that report (m:info()); returns ndraws + 1, the number of
  * results (draws first, the report last). */
