@@ -1,0 +1,37 @@
+/* gp_posterior_impl.h: the posterior's state, shared by gp_posterior*.c only. */
+#ifndef GP_POSTERIOR_IMPL_H
+#define GP_POSTERIOR_IMPL_H
+
+#include "gp_posterior.h"
+
+/* A = K + diag(s2) on the n observations, factored as A_II = G G' on the r
+ * active ones I (all n, in input order, on the Cholesky path; the first r
+ * pivots on the pivoted path). */
+struct gp_posterior {
+    unsigned refs;
+    gp_process *prior;
+    size_t n, r;     /* observations, active observations (the rank of A) */
+    gp_matrix *XI;   /* r x d: the active observations' points */
+    double *yI;      /* r values y_I */
+    double *noiseI;  /* r noise variances s2_I */
+    gp_matrix *G;    /* lower triangular, leading dimension G->rows (>= r); its strict
+                      * upper part is not used */
+    double *alpha;   /* r values A_II^-1 (y_I - m(X_I)) */
+    gp_factor info;  /* A's factorisation: method, rank, residual, jitter (L, piv, scale NULL) */
+    double data_residual;
+    gp_lml lml;      /* valid when r == n */
+    /* for describe */
+    size_t d;
+    double xmin, xmax;     /* d = 1: the range of the observations' inputs */
+    double noise_min, noise_max;
+};
+
+/* Cov(prior(X), prior(X_I)) for the rows i0 .. i0 + B->rows - 1 of X, copied
+ * into B (B->rows x d, preallocated), into Kq (B->rows x r, preallocated). */
+gp_code gp_posterior_cross(const gp_posterior *p, const gp_matrix *X, size_t i0, gp_matrix *B,
+                           gp_matrix *Kq, gp_error *err);
+
+/* Query points per block: blocks of B x r doubles stay near 4 M doubles. */
+size_t gp_posterior_block_rows(const gp_posterior *p, size_t m);
+
+#endif
