@@ -64,13 +64,6 @@ static gp_code check_observations(const gp_process *prior, const gp_observations
 
 /* ---- the factorisation of A = K + diag(s2) --------------------------------------------- */
 
-/* A(i, j), i != j, from the strict upper triangle, which the factorisation
- * never writes. */
-static double upper_entry(const gp_matrix *A, size_t i, size_t j)
-{
-    return i < j ? GP_AT(A, i, j) : GP_AT(A, j, i);
-}
-
 /* The pivoted path left C's factor in rows/columns 0..r-1 of A's storage, in
  * pivot order: G = diag(sqrt(A_II)) L_11, compact (r x r). */
 static gp_matrix *compact_factor(const gp_factor *F, gp_error *err, const char *fname)
@@ -88,30 +81,51 @@ static gp_matrix *compact_factor(const gp_factor *F, gp_error *err, const char *
 }
 
 /* The largest |y_j - p_j| / sqrt(A_jj) over the dropped observations j
- * (gp_posterior.h), in *worst, the observation in *at (0-based) and the
- * prediction in *pred. A: the factored storage (its strict upper triangle
- * holds A), I the active observations, m the prior mean at X. */
-static void data_residual(const gp_posterior *p, const gp_matrix *A, const double *diagA,
-                          const int *piv, const double *y, const double *m, double *worst,
-                          size_t *at, double *pred)
+ * (gp_posterior.h) into *worst, the observation into *at (0-based) and its
+ * prediction into *pred. order: the active observations, then the dropped
+ * ones; m the prior mean at X. A(j, i) = k(x_j, x_i) for j != i. */
+static gp_code data_residual(const gp_posterior *p, const gp_observations *obs,
+                             const int *order, const double *diagA, const double *m,
+                             double *worst, size_t *at, double *pred, gp_error *err)
 {
-    *worst = 0.0;
+    const size_t nd = p->n - p->r, d = obs->X->cols;
+    *worst = *pred = 0.0;
     *at = 0;
-    *pred = 0.0;
-    for (size_t t = p->r; t < p->n; t++) {
-        const size_t j = (size_t)piv[t];
-        double pj = m[j];
-        for (size_t k = 0; k < p->r; k++)
-            pj += upper_entry(A, j, (size_t)piv[k]) * p->alpha[k];
+    gp_matrix *XJ = gp_matrix_alloc(nd, d), *KJ = gp_matrix_alloc(nd, p->r ? p->r : 1);
+    double *pj = malloc(nd * sizeof *pj);
+    if (!XJ || !KJ || !pj) {
+        gp_matrix_free(XJ);
+        gp_matrix_free(KJ);
+        free(pj);
+        return gp_error_set(err, GP_ERR_NOMEM, "condition: out of memory");
+    }
+    for (size_t t = 0; t < nd; t++) {
+        const size_t j = (size_t)order[p->r + t];
+        for (size_t c = 0; c < d; c++)
+            GP_AT(XJ, t, c) = GP_AT(obs->X, j, c);
+        pj[t] = m[j];
+    }
+    KJ->cols = p->r;
+    gp_code rc = p->r ? gp_process_cov(p->prior, XJ, p->XI, KJ, err) : GP_OK;
+    if (!rc && p->r) /* p_J = m_J + A_JI alpha */
+        cblas_dgemv(CblasColMajor, CblasNoTrans, (int)nd, (int)p->r, 1.0, KJ->data, (int)nd,
+                    p->alpha, 1, 1.0, pj, 1);
+    for (size_t t = 0; !rc && t < nd; t++) {
+        const size_t j = (size_t)order[p->r + t];
+        const double y = obs->y[j];
         /* the rounding of y and of the prediction counts where A_jj is 0 */
-        const double scale = sqrt(diagA[j]) + DBL_EPSILON * (fabs(y[j]) + fabs(pj));
-        const double z = fabs(y[j] - pj) / scale;
+        const double scale = sqrt(diagA[j]) + DBL_EPSILON * (fabs(y) + fabs(pj[t]));
+        const double z = fabs(y - pj[t]) / scale;
         if (z > *worst || isnan(z)) {
             *worst = isnan(z) ? INFINITY : z;
             *at = j;
-            *pred = pj;
+            *pred = pj[t];
         }
     }
+    gp_matrix_free(XJ);
+    gp_matrix_free(KJ);
+    free(pj);
+    return rc;
 }
 
 /* alpha = A_II^-1 v (v: r values, overwritten) = G'^-1 G^-1 v. */
@@ -191,17 +205,21 @@ static gp_code factor(gp_posterior *p, gp_matrix *A, const gp_observations *obs,
     } else {
         size_t at;
         double pred;
-        data_residual(p, F.L, diagA, order, obs->y, m, &p->data_residual, &at, &pred);
         const double tol = sqrt(GP_SAMPLER_RESID_FACTOR * (double)n * DBL_EPSILON);
-        if (p->data_residual > tol)
+        rc = data_residual(p, obs, order, diagA, m, &p->data_residual, &at, &pred, err);
+        char where[64] = "";
+        if (!rc && d == 1)
+            snprintf(where, sizeof where, " at x = %.6g", GP_AT(obs->X, at, 0));
+        if (!rc && p->data_residual > tol)
             rc = gp_error_set(err, GP_ERR_ARG,
-                              "%s: observation %zu (y = %.6g) contradicts the others: with its "
+                              "%s: observation %zu (y = %.6g%s) contradicts the others: with its "
                               "noise variance %g they determine f there as %.6g (%.3g standard "
                               "deviations away, beyond the %.3g of rounding). K + s2 I on the "
                               "%zu observations has rank %zu: repeated inputs, or a kernel of low "
                               "rank, make some values follow from the others. Give a noise "
                               "variance ({noise = s2}) or remove the contradiction",
-                              fname, at + 1, obs->y[at], obs->noise[obs->nnoise == 1 ? 0 : at],
+                              fname, at + 1, obs->y[at], where,
+                              obs->noise[obs->nnoise == 1 ? 0 : at],
                               pred, p->data_residual, tol, n, p->r);
     }
 done:
