@@ -40,10 +40,9 @@ static gp_code check_observations(const gp_process *prior, const gp_observations
     if (rc)
         return rc;
     const size_t n = obs->X->rows;
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(obs->y[i]))
-            return gp_error_set(err, GP_ERR_ARG, "%s: y[%zu] is %g (observations must be finite)",
-                                fname, i + 1, obs->y[i]);
+    const gp_matrix y = {n, 1, (double *)obs->y};
+    if ((rc = gp_matrix_check_finite(&y, fname, "y", err)) != GP_OK)
+        return rc;
     if (obs->nnoise != 1 && obs->nnoise != n)
         return gp_error_set(err, GP_ERR_DIM,
                             "%s: noise has %zu variances for %zu observations (give one for "
