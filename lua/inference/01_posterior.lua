@@ -9,15 +9,13 @@
 -- covariance; the mean is closer to the true function than the noise.
 local gp = require "gprior"
 local check = require "gprior.check"
+local inference = require "gprior.inference"
 
 local l = gp.param("lengthscale", 0.6, "RBF length-scale of the prior")
 local s2 = gp.param("noise", 0.0625, "noise variance s2 (the data's is 0.25^2)")
 
 local c = check.new "the posterior on synthetic data"
-local truth = function(x) return math.sin(x) + 0.5 * math.sin(4 * x) end
-local X = gp.linspace(0, 5, 50)
-local e = gp.randn(50)
-local y = X:map(truth) + 0.25 * e
+local X, y, truth = inference.data{n = 50, sd = 0.25}
 local f = gp.GP{kernel = gp.rbf{lengthscale = l}}
 local p = f:condition(X, y, {noise = s2})
 print(p)
