@@ -66,9 +66,9 @@ function inference.draw_landscape(fig, L, opts)
                           colorbar = "$\\log p(y | X)$"})
      :contour(la, lb, Z, {levels = opts.levels or 10, color = "white", labels = false})
      :points({math.log(L.best.a, 10)}, {math.log(L.best.b, 10)},
-             {title = string.format("grid maximum %.4g", L.best.value), color = "white", size = 2})
+             {title = string.format("grid maximum %.4g", L.best.value), color = "C3", size = 2})
   for _, m in ipairs(opts.marks or {}) do
-    fig:points({math.log(m[1], 10)}, {math.log(m[2], 10)}, {title = m[3], color = "C3", size = 2.5})
+    fig:points({math.log(m[1], 10)}, {math.log(m[2], 10)}, {title = m[3], color = "C1", size = 2.5})
   end
   return fig
 end
