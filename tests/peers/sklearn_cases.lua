@@ -21,9 +21,8 @@ end
 math.randomseed(11)
 
 local cases = {}
-local function case(name, f, sklearn, X, xt, noise, truth)
-  local y, e = gp.matrix(X:rows(), 1), gp.randn(X:rows())
-  for i = 1, X:rows() do y[i] = truth(X:row(i)) + 0.2 * e[i] end
+-- The case's files: the data, and gprior's posterior of f given y at xt.
+local function write(name, f, sklearn, X, y, xt, noise)
   local p = f:condition(X, y, {noise = noise})
   local lml = f:log_marginal_likelihood(X, y, {noise = noise})
   local s2 = type(noise) == "number" and gp.matrix{noise} or noise
@@ -32,6 +31,12 @@ local function case(name, f, sklearn, X, xt, noise, truth)
     m:write_tsv(name .. "." .. suffix .. ".tsv")
   end
   cases[#cases + 1] = name .. "\t" .. sklearn
+end
+-- A case on noisy observations of truth at X.
+local function case(name, f, sklearn, X, xt, noise, truth)
+  local y, e = gp.matrix(X:rows(), 1), gp.randn(X:rows())
+  for i = 1, X:rows() do y[i] = truth(X:row(i)) + 0.2 * e[i] end
+  write(name, f, sklearn, X, y, xt, noise)
 end
 
 local sin3 = function(x) return math.sin(3 * x[1]) end
@@ -50,6 +55,11 @@ case("sum", gp.GP{kernel = gp.rq{amplitude = 0.9, lengthscale = 1.5, alpha = 2} 
 case("ard2d", gp.GP{kernel = gp.rbf{lengthscale = {0.8, 1.5}}},
      "RBF([0.8, 1.5])", uniform(40, 2, 0, 3), uniform(60, 2, -0.5, 3.5), 0.01,
      function(x) return math.sin(2 * x[1]) * math.cos(x[2]) end)
+
+-- the model and data of lua/inference/01_posterior.lua
+local Xd, yd = require("gprior.inference").data{n = 50, sd = 0.25}
+write("inference_01", gp.GP{kernel = gp.rbf{lengthscale = 0.6}}, "RBF(0.6)", Xd, yd,
+      gp.linspace(-0.5, 5.5, 400), 0.0625)
 
 local f = assert(io.open(gp.outdir() .. "/cases.tsv", "w"))
 f:write(table.concat(cases, "\n"), "\n")
