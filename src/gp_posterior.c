@@ -393,15 +393,17 @@ size_t gp_posterior_describe(const gp_posterior *p, char *buf, size_t cap)
 
 /* ---- moments --------------------------------------------------------------------------- */
 
-size_t gp_posterior_block_rows(const gp_posterior *p, size_t m)
+/* Query points per block: blocks of b x r doubles stay near BLOCK_DOUBLES. */
+static size_t block_rows(const gp_posterior *p, size_t m)
 {
     size_t b = p->r ? BLOCK_DOUBLES / p->r : m;
     b = b ? b : 1;
     return b < m ? b : m;
 }
 
-gp_code gp_posterior_cross(const gp_posterior *p, const gp_matrix *X, size_t i0, gp_matrix *B,
-                           gp_matrix *Kq, gp_error *err)
+/* Kq = Cov(prior(X[i0 .. i0 + B->rows - 1]), prior(X_I)), those rows copied into B. */
+static gp_code cross(const gp_posterior *p, const gp_matrix *X, size_t i0, gp_matrix *B,
+                     gp_matrix *Kq, gp_error *err)
 {
     for (size_t c = 0; c < X->cols; c++)
         for (size_t i = 0; i < B->rows; i++)
@@ -409,37 +411,24 @@ gp_code gp_posterior_cross(const gp_posterior *p, const gp_matrix *X, size_t i0,
     return gp_process_cov(p->prior, B, p->XI, Kq, err);
 }
 
-/* Block workspace: B (b x d rows of X) and Kq (b x r). */
-typedef struct block {
-    gp_matrix *B, *Kq;
-    size_t b;
-} block;
-
-static gp_code block_open(const gp_posterior *p, const gp_matrix *X, block *w, gp_error *err)
+gp_code gp_posterior_blocks(const gp_posterior *p, const gp_matrix *X, gp_posterior_block_fn fn,
+                            void *ctx, gp_error *err)
 {
-    w->b = gp_posterior_block_rows(p, X->rows);
-    w->B = gp_matrix_alloc(w->b, X->cols);
-    w->Kq = gp_matrix_alloc(w->b, p->r ? p->r : 1);
-    if (!w->B || !w->Kq)
-        return gp_error_set(err, GP_ERR_NOMEM, "posterior: out of memory for %zu x %zu values",
-                            w->b, p->r);
-    return GP_OK;
-}
-
-/* Rows i0.. of X into the block (the last one may be shorter), with Kq. */
-static gp_code block_fill(const gp_posterior *p, const gp_matrix *X, size_t i0, block *w,
-                          gp_error *err)
-{
-    const size_t b = X->rows - i0 < w->b ? X->rows - i0 : w->b;
-    w->B->rows = w->Kq->rows = b;
-    w->Kq->cols = p->r;
-    return gp_posterior_cross(p, X, i0, w->B, w->Kq, err);
-}
-
-static void block_close(block *w)
-{
-    gp_matrix_free(w->B);
-    gp_matrix_free(w->Kq);
+    const size_t m = X->rows, b = block_rows(p, m);
+    gp_matrix *B = gp_matrix_alloc(b, X->cols), *Kq = gp_matrix_alloc(b, p->r ? p->r : 1);
+    gp_code rc = B && Kq ? GP_OK
+                         : gp_error_set(err, GP_ERR_NOMEM,
+                                        "posterior: out of memory for %zu x %zu values", b, p->r);
+    for (size_t i0 = 0; !rc && i0 < m; i0 += b) {
+        B->rows = Kq->rows = m - i0 < b ? m - i0 : b; /* the last block may be shorter */
+        Kq->cols = p->r;
+        rc = cross(p, X, i0, B, Kq, err);
+        if (!rc)
+            rc = fn(ctx, i0, Kq, err);
+    }
+    gp_matrix_free(B);
+    gp_matrix_free(Kq);
+    return rc;
 }
 
 /* W = Kq G'^-1 in place (rows of Kq: query points). */
@@ -449,21 +438,26 @@ static void right_solve(const gp_posterior *p, gp_matrix *Kq)
                 (int)p->r, 1.0, p->G->data, (int)p->G->rows, Kq->data, (int)Kq->rows);
 }
 
+/* mu[i0 ..] += k(x, X_I) alpha */
+typedef struct mean_ctx {
+    const gp_posterior *p;
+    double *mu;
+} mean_ctx;
+
+static gp_code mean_block(void *ctx, size_t i0, gp_matrix *Kq, gp_error *err)
+{
+    (void)err;
+    const mean_ctx *c = ctx;
+    cblas_dgemv(CblasColMajor, CblasNoTrans, (int)Kq->rows, (int)c->p->r, 1.0, Kq->data,
+                (int)Kq->rows, c->p->alpha, 1, 1.0, c->mu + i0, 1);
+    return GP_OK;
+}
+
 gp_code gp_posterior_mean(const gp_posterior *p, const gp_matrix *X, double *mu, gp_error *err)
 {
     gp_code rc = gp_process_mean_at(p->prior, X, mu, err);
-    if (rc || p->r == 0)
-        return rc;
-    block w;
-    rc = block_open(p, X, &w, err);
-    for (size_t i0 = 0; !rc && i0 < X->rows; i0 += w.b) {
-        rc = block_fill(p, X, i0, &w, err);
-        if (!rc) /* mu += k(x, X_I) alpha */
-            cblas_dgemv(CblasColMajor, CblasNoTrans, (int)w.Kq->rows, (int)p->r, 1.0,
-                        w.Kq->data, (int)w.Kq->rows, p->alpha, 1, 1.0, mu + i0, 1);
-    }
-    block_close(&w);
-    return rc;
+    mean_ctx c = {p, mu};
+    return rc || p->r == 0 ? rc : gp_posterior_blocks(p, X, mean_block, &c, err);
 }
 
 /* A posterior variance v below 0 (prior variance v0): 0 if rounding explains
@@ -485,30 +479,28 @@ static gp_code clip_variance(const gp_posterior *p, double *v, double v0, size_t
     return GP_OK;
 }
 
+/* var[i0 ..] (the prior's) -= |k(x, X_I) G'^-1|^2, clipped */
+static gp_code var_block(void *ctx, size_t i0, gp_matrix *Kq, gp_error *err)
+{
+    const mean_ctx *c = ctx;
+    right_solve(c->p, Kq);
+    gp_code rc = GP_OK;
+    for (size_t i = 0; !rc && i < Kq->rows; i++) {
+        double q = 0.0;
+        for (size_t k = 0; k < c->p->r; k++)
+            q += GP_AT(Kq, i, k) * GP_AT(Kq, i, k);
+        const double v0 = c->mu[i0 + i];
+        c->mu[i0 + i] = v0 - q;
+        rc = clip_variance(c->p, &c->mu[i0 + i], v0, i0 + i, err);
+    }
+    return rc;
+}
+
 gp_code gp_posterior_var(const gp_posterior *p, const gp_matrix *X, double *var, gp_error *err)
 {
     gp_code rc = gp_process_var_at(p->prior, X, var, err);
-    if (rc || p->r == 0)
-        return rc;
-    block w;
-    rc = block_open(p, X, &w, err);
-    for (size_t i0 = 0; !rc && i0 < X->rows; i0 += w.b) {
-        rc = block_fill(p, X, i0, &w, err);
-        if (rc)
-            break;
-        right_solve(p, w.Kq);
-        for (size_t i = 0; i < w.Kq->rows; i++) {
-            double q = 0.0;
-            for (size_t k = 0; k < p->r; k++)
-                q += GP_AT(w.Kq, i, k) * GP_AT(w.Kq, i, k);
-            const double v0 = var[i0 + i];
-            var[i0 + i] = v0 - q;
-            if ((rc = clip_variance(p, &var[i0 + i], v0, i0 + i, err)) != GP_OK)
-                break;
-        }
-    }
-    block_close(&w);
-    return rc;
+    mean_ctx c = {p, var};
+    return rc || p->r == 0 ? rc : gp_posterior_blocks(p, X, var_block, &c, err);
 }
 
 /* W (m x r) = k(X, X_I) G'^-1, allocated. */

@@ -26,12 +26,11 @@ struct gp_posterior {
     double noise_min, noise_max;
 };
 
-/* Cov(prior(X), prior(X_I)) for the rows i0 .. i0 + B->rows - 1 of X, copied
- * into B (B->rows x d, preallocated), into Kq (B->rows x r, preallocated). */
-gp_code gp_posterior_cross(const gp_posterior *p, const gp_matrix *X, size_t i0, gp_matrix *B,
-                           gp_matrix *Kq, gp_error *err);
-
-/* Query points per block: blocks of B x r doubles stay near 4 M doubles. */
-size_t gp_posterior_block_rows(const gp_posterior *p, size_t m);
+/* Call fn(ctx, i0, Kq, err) for the rows of X in blocks (p->r > 0):
+ * Kq = Cov(prior(X[i0 .. i0 + Kq->rows - 1]), prior(X_I)), which fn may
+ * overwrite; the first error stops the walk. */
+typedef gp_code (*gp_posterior_block_fn)(void *ctx, size_t i0, gp_matrix *Kq, gp_error *err);
+gp_code gp_posterior_blocks(const gp_posterior *p, const gp_matrix *X, gp_posterior_block_fn fn,
+                            void *ctx, gp_error *err);
 
 #endif

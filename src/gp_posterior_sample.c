@@ -14,6 +14,22 @@
 
 #define MAX_LEAVES GP_PROCESS_MAX_LEAVES
 
+/* f0[i0 .., :] += Kq W (the correction of the prior draw f0 through W) */
+typedef struct update_ctx {
+    gp_matrix *f0;
+    const gp_matrix *W;
+} update_ctx;
+
+static gp_code update_block(void *ctx, size_t i0, gp_matrix *Kq, gp_error *err)
+{
+    (void)err;
+    const update_ctx *c = ctx;
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)Kq->rows, (int)c->f0->cols,
+                (int)Kq->cols, 1.0, Kq->data, (int)Kq->rows, c->W->data, (int)c->W->rows, 1.0,
+                c->f0->data + i0, (int)c->f0->rows);
+    return GP_OK;
+}
+
 /* f0 holds a prior draw at Xq (m x ns), R one at X_I (r x ns). Afterwards
  * f0 = f0 + k(Xq, X_I) A_II^-1 (y_I - R - e), e ~ N(0, diag(s2_I)) from rng. */
 static gp_code update(const gp_posterior *p, const gp_matrix *Xq, gp_matrix *f0, gp_matrix *R,
@@ -23,38 +39,21 @@ static gp_code update(const gp_posterior *p, const gp_matrix *Xq, gp_matrix *f0,
     if (r == 0)
         return GP_OK;
     double *e = malloc(r * sizeof *e);
-    gp_matrix *B = gp_matrix_alloc(gp_posterior_block_rows(p, Xq->rows), Xq->cols);
-    gp_matrix *Kq = gp_matrix_alloc(gp_posterior_block_rows(p, Xq->rows), r);
-    if (!e || !B || !Kq) {
-        free(e);
-        gp_matrix_free(B);
-        gp_matrix_free(Kq);
+    if (!e)
         return gp_error_set(err, GP_ERR_NOMEM, "sample: out of memory for the posterior update");
-    }
     for (size_t j = 0; j < ns; j++) {
         gp_rng_normals(rng, e, r);
         for (size_t k = 0; k < r; k++)
             GP_AT(R, k, j) = p->yI[k] - GP_AT(R, k, j) - sqrt(p->noiseI[k]) * e[k];
     }
+    free(e);
     /* R = G'^-1 G^-1 R */
     cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)r,
                 (int)ns, 1.0, p->G->data, (int)p->G->rows, R->data, (int)r);
     cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, (int)r, (int)ns,
                 1.0, p->G->data, (int)p->G->rows, R->data, (int)r);
-    const size_t b = B->rows, m = Xq->rows;
-    gp_code rc = GP_OK;
-    for (size_t i0 = 0; !rc && i0 < m; i0 += b) {
-        B->rows = Kq->rows = m - i0 < b ? m - i0 : b;
-        rc = gp_posterior_cross(p, Xq, i0, B, Kq, err);
-        if (!rc) /* f0[i0 .., :] += Kq R */
-            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)Kq->rows, (int)ns,
-                        (int)r, 1.0, Kq->data, (int)Kq->rows, R->data, (int)r, 1.0,
-                        f0->data + i0, (int)m);
-    }
-    free(e);
-    gp_matrix_free(B);
-    gp_matrix_free(Kq);
-    return rc;
+    update_ctx c = {f0, R};
+    return gp_posterior_blocks(p, Xq, update_block, &c, err);
 }
 
 /* The pathwise draw's report from its parts (prior draw, A's factor) at m points. */
