@@ -134,16 +134,20 @@ gp_code gp_posterior_sample(const gp_posterior *p, const gp_matrix *X,
                             const gp_sample_options *opt, gp_rng *rng, gp_matrix *out,
                             gp_factor *info, gp_report parts[2], gp_error *err);
 
-/* ns draws on the grid x_i = a + i h, i = 0..out->rows - 1 (1-D inputs). When
+/* ns draws on the regular grid of axis x (1-D; y NULL) or x (x) y (2-D, point
+ * i + x->n j is (x_i, y_j), as gp_grid2d_sample) into out (points x ns). When
  * the prior is a leaf with a stationary kernel and every active observation is
- * a point of the grid's lattice (x = a + i h to rounding, i any integer: the
- * grid is extended to cover them), the prior is drawn on the grid by
- * circulant embedding (gp_grid_sample with opt; NULL: defaults): 2^20 points
- * cost one grid draw plus r-point solves. Otherwise it is drawn at the grid's
- * points and the observations by gp_posterior_sample (default options), and
- * parts[0]'s reason says why. out: the pathwise report; parts as above. */
-gp_code gp_posterior_sample_grid(const gp_posterior *p, double a, double h,
-                                 const gp_grid_options *opt, gp_rng *rng, gp_matrix *out,
-                                 gp_report *report, gp_report parts[2], gp_error *err);
+ * a point of the grid's lattice (each coordinate a + i h to rounding, i any
+ * integer: the grid is extended to cover them, up to 16 times its points),
+ * the prior is drawn on the grid by circulant embedding (gp_grid_sample or
+ * gp_grid2d_sample with opt; NULL: defaults): 2^20 points cost one grid draw
+ * plus r-point solves. Otherwise it is drawn at the grid's points and the
+ * observations by gp_posterior_sample (default options), and parts[0]'s
+ * reason says why. report: the pathwise draw's (method "pathwise", field
+ * observations); parts (may be NULL) as above. */
+gp_code gp_posterior_sample_grid(const gp_posterior *p, const gp_grid_axis *x,
+                                 const gp_grid_axis *y, const gp_grid_options *opt, gp_rng *rng,
+                                 gp_matrix *out, gp_report *report, gp_report parts[2],
+                                 gp_error *err);
 
 #endif

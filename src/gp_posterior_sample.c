@@ -1,5 +1,5 @@
 /* gp_posterior_sample.c: posterior draws by pathwise conditioning (Matheron's
- * rule; Wilson et al. 2020), at any points or on a regular 1-D grid. See
+ * rule; Wilson et al. 2020), at any points or on a regular 1-D or 2-D grid. See
  * gp_posterior.h. */
 #include <float.h>
 #include <math.h>
@@ -181,100 +181,157 @@ static int lattice_index(double x, double a, double h, double span, long long *i
     return fabs(x - (a + (double)*i * h)) <= 8.0 * DBL_EPSILON * fmax(span, fabs(x));
 }
 
-/* Why the grid's own draw cannot be used, or "" if it can; the observations'
- * lattice indices into idx (r values), the grid's extension into lo and hi. */
-static void grid_plan(const gp_posterior *p, double a, double h, size_t n, long long *idx,
-                      long long *lo, long long *hi, char *why, size_t cap)
+/* A grid of dim axes (x fastest) extended to hold the observations: lo[d] and
+ * hi[d] the index range along axis d; idx[q * 2 + d] observation q's index. */
+typedef struct grid_plan {
+    int dim;
+    gp_grid_axis ax[2];
+    long long lo[2], hi[2], *idx;
+} grid_plan;
+
+/* Plan the prior's draw on g's extended grid; "" in why if it can be used,
+ * else why not. */
+static void plan(const gp_posterior *p, grid_plan *g, char *why, size_t cap)
 {
     const gp_kernel *k = gp_process_kernel(p->prior);
+    static const char *const name[2] = {"x", "y"};
     *why = '\0';
-    *lo = 0;
-    *hi = (long long)n - 1;
+    for (int d = 0; d < g->dim; d++) {
+        g->lo[d] = 0;
+        g->hi[d] = (long long)g->ax[d].n - 1;
+    }
     if (!k || !gp_kernel_is_stationary(k)) {
         snprintf(why, cap, "the prior is not one GP with a stationary kernel, so it has no "
                            "circulant embedding");
         return;
     }
-    const double span = fmax(fabs(a), fabs(a + (double)(n - 1) * h));
-    for (size_t q = 0; q < p->r; q++) {
-        const double x = GP_AT(p->XI, q, 0);
-        if (!lattice_index(x, a, h, span, &idx[q])) {
-            snprintf(why, cap,
-                     "observation x = %.17g is not a point of the grid's lattice a + i h (a = "
-                     "%.17g, h = %.17g), so the prior cannot be drawn on the grid jointly with "
-                     "it",
-                     x, a, h);
-            return;
+    double total = 1.0;
+    for (int d = 0; d < g->dim; d++) {
+        const gp_grid_axis *ax = &g->ax[d];
+        const double span = fmax(fabs(ax->a), fabs(ax->a + (double)(ax->n - 1) * ax->h));
+        for (size_t q = 0; q < p->r; q++) {
+            const double x = GP_AT(p->XI, q, (size_t)d);
+            long long *i = &g->idx[q * 2 + (size_t)d];
+            if (ax->n < 2 || !lattice_index(x, ax->a, ax->h, span, i)) {
+                snprintf(why, cap,
+                         "observation %s = %.17g is not a point of the grid's lattice a + i h "
+                         "(a = %.17g, h = %.17g), so the prior cannot be drawn on the grid "
+                         "jointly with it",
+                         g->dim == 1 ? "x" : name[d], x, ax->a, ax->n < 2 ? 0.0 : ax->h);
+                return;
+            }
+            g->lo[d] = *i < g->lo[d] ? *i : g->lo[d];
+            g->hi[d] = *i > g->hi[d] ? *i : g->hi[d];
         }
-        *lo = idx[q] < *lo ? idx[q] : *lo;
-        *hi = idx[q] > *hi ? idx[q] : *hi;
+        total *= (double)(g->hi[d] - g->lo[d] + 1) / (double)ax->n;
     }
-    if ((double)(*hi - *lo) > 4.0 * (double)n + 1e6)
-        snprintf(why, cap, "the observations lie far outside the grid (its extension to them "
-                           "would have %lld points)",
-                 *hi - *lo + 1);
+    if (total > 16.0)
+        snprintf(why, cap, "the observations lie far outside the grid (extended to them it "
+                           "would have %.3g times its points)",
+                 total);
 }
 
-gp_code gp_posterior_sample_grid(const gp_posterior *p, double a, double h,
-                                 const gp_grid_options *opt, gp_rng *rng, gp_matrix *out,
-                                 gp_report *report, gp_report parts[2], gp_error *err)
+/* Row of out (grid point) or of the extended draw for lattice index i[0..dim). */
+static size_t ext_row(const grid_plan *g, const long long *i)
 {
-    const size_t n = out->rows, ns = out->cols, r = p->r;
-    if (p->d != 1)
+    const size_t nx = (size_t)(g->hi[0] - g->lo[0] + 1);
+    return (size_t)(i[0] - g->lo[0]) + (g->dim > 1 ? nx * (size_t)(i[1] - g->lo[1]) : 0);
+}
+
+/* The grid's points (n x dim, x fastest). */
+static gp_matrix *grid_points(const grid_plan *g)
+{
+    const size_t nx = g->ax[0].n, ny = g->dim > 1 ? g->ax[1].n : 1;
+    gp_matrix *X = gp_matrix_alloc(nx * ny, (size_t)g->dim);
+    for (size_t j = 0; X && j < ny; j++)
+        for (size_t i = 0; i < nx; i++) {
+            GP_AT(X, j * nx + i, 0) = g->ax[0].a + (double)i * g->ax[0].h;
+            if (g->dim > 1)
+                GP_AT(X, j * nx + i, 1) = g->ax[1].a + (double)j * g->ax[1].h;
+        }
+    return X;
+}
+
+/* The prior drawn on g's extended grid by circulant embedding: its rows at the
+ * grid's points into out, at the active observations into R (r x ns). */
+static gp_code draw_extended(const gp_posterior *p, const grid_plan *g,
+                             const gp_grid_options *opt, gp_rng *rng, gp_matrix *out,
+                             gp_matrix *R, gp_report *report, gp_error *err)
+{
+    gp_grid_axis ext[2];
+    size_t next = 1;
+    for (int d = 0; d < g->dim; d++) {
+        ext[d] = g->ax[d];
+        ext[d].a += (double)g->lo[d] * ext[d].h;
+        ext[d].n = (size_t)(g->hi[d] - g->lo[d] + 1);
+        next *= ext[d].n;
+    }
+    gp_matrix *F0 = gp_matrix_alloc(next, out->cols);
+    if (!F0)
+        return gp_error_set(err, GP_ERR_NOMEM, "sample_grid: out of memory for %zu x %zu draws",
+                            next, out->cols);
+    const gp_kernel *k = gp_process_kernel(p->prior);
+    const gp_func *mean = gp_process_mean(p->prior);
+    gp_grid_info gi;
+    gp_code rc = g->dim == 1 ? gp_grid_sample(k, mean, ext[0].a, ext[0].h, opt, rng, F0, &gi, err)
+                             : gp_grid2d_sample(k, mean, &ext[0], &ext[1], opt, rng, F0, &gi, err);
+    if (!rc) {
+        gp_report_grid(report, &gi);
+        const size_t nx = g->ax[0].n, ny = g->dim > 1 ? g->ax[1].n : 1;
+        for (size_t s = 0; s < out->cols; s++) {
+            for (size_t j = 0; j < ny; j++) /* grid rows are contiguous runs of the extension */
+                memcpy(&GP_AT(out, j * nx, s),
+                       &GP_AT(F0, ext_row(g, (const long long[2]){0, (long long)j}), s),
+                       nx * sizeof(double));
+            for (size_t q = 0; q < p->r; q++)
+                GP_AT(R, q, s) = GP_AT(F0, ext_row(g, &g->idx[q * 2]), s);
+        }
+    }
+    gp_matrix_free(F0);
+    return rc;
+}
+
+gp_code gp_posterior_sample_grid(const gp_posterior *p, const gp_grid_axis *x,
+                                 const gp_grid_axis *y, const gp_grid_options *opt, gp_rng *rng,
+                                 gp_matrix *out, gp_report *report, gp_report parts[2],
+                                 gp_error *err)
+{
+    grid_plan g = {y ? 2 : 1, {*x, y ? *y : (gp_grid_axis){0.0, 1.0, 1}}, {0, 0}, {0, 0}, NULL};
+    const size_t r = p->r, n = x->n * g.ax[1].n;
+    if (p->d != (size_t)g.dim)
         return gp_error_set(err, GP_ERR_DIM,
-                            "sample_grid: the observations have %zu coordinates; a 1-D grid "
-                            "needs 1",
-                            p->d);
-    gp_matrix *Xq = gp_matrix_alloc(n, 1);
-    long long *idx = malloc((r ? r : 1) * sizeof *idx);
+                            "sample_grid: the observations have %zu coordinates; a %d-D grid "
+                            "needs %d",
+                            p->d, g.dim, g.dim);
+    if (out->rows != n)
+        return gp_error_set(err, GP_ERR_DIM, "sample_grid: the output has %zu rows, the grid %zu "
+                                             "points", out->rows, n);
     gp_report local[2];
     if (!parts)
         parts = local;
-    gp_code rc = Xq && idx ? GP_OK
-                           : gp_error_set(err, GP_ERR_NOMEM, "sample_grid: out of memory");
-    gp_matrix *F0 = NULL, *R = NULL;
-    if (rc)
-        goto done;
-    for (size_t i = 0; i < n; i++)
-        Xq->data[i] = a + (double)i * h;
-    char why[256];
-    long long lo, hi;
-    grid_plan(p, a, h, n, idx, &lo, &hi, why, sizeof why);
-    if (*why) { /* the prior at the grid's points and the observations together */
+    gp_matrix *Xq = grid_points(&g), *R = gp_matrix_alloc(r ? r : 1, out->cols);
+    g.idx = malloc(2 * (r ? r : 1) * sizeof *g.idx);
+    gp_code rc = Xq && R && g.idx ? GP_OK
+                                  : gp_error_set(err, GP_ERR_NOMEM, "sample_grid: out of memory");
+    char why[320];
+    if (!rc)
+        plan(p, &g, why, sizeof why);
+    if (!rc && *why) { /* the prior at the grid's points and the observations together */
         rc = gp_posterior_sample(p, Xq, NULL, rng, out, NULL, parts, err);
         if (!rc)
             snprintf(parts[0].reason, sizeof parts[0].reason, "%s", why);
-        goto done;
+    } else if (!rc) {
+        R->rows = r;
+        rc = draw_extended(p, &g, opt, rng, out, R, &parts[0], err);
+        if (!rc)
+            rc = update(p, Xq, out, R, rng, err);
+        if (!rc)
+            gp_posterior_report(p, &parts[1]);
     }
-    const size_t next = (size_t)(hi - lo + 1);
-    F0 = gp_matrix_alloc(next, ns);
-    R = gp_matrix_alloc(r ? r : 1, ns);
-    if (!F0 || !R) {
-        rc = gp_error_set(err, GP_ERR_NOMEM, "sample_grid: out of memory for %zu x %zu draws",
-                          next, ns);
-        goto done;
-    }
-    gp_grid_info gi;
-    rc = gp_grid_sample(gp_process_kernel(p->prior), gp_process_mean(p->prior),
-                        a + (double)lo * h, h, opt, rng, F0, &gi, err);
-    if (rc)
-        goto done;
-    gp_report_grid(&parts[0], &gi);
-    for (size_t j = 0; j < ns; j++) {
-        memcpy(&GP_AT(out, 0, j), &GP_AT(F0, (size_t)-lo, j), n * sizeof(double));
-        for (size_t q = 0; q < r; q++)
-            GP_AT(R, q, j) = GP_AT(F0, (size_t)(idx[q] - lo), j);
-    }
-    R->rows = r;
-    rc = update(p, Xq, out, R, rng, err);
-    if (!rc)
-        gp_posterior_report(p, &parts[1]);
-done:
     if (!rc && report)
         pathwise_report(report, parts, n);
     gp_matrix_free(Xq);
-    gp_matrix_free(F0);
     gp_matrix_free(R);
-    free(idx);
+    free(g.idx);
     return rc;
 }

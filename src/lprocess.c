@@ -407,9 +407,6 @@ static int p_sample_grid(lua_State *L)
     if (!post)
         check_leaf(L, "sample_grid");
     const int two_d = lua_istable(L, 2);
-    if (post && two_d)
-        return lgp_error(L, "sample_grid: a posterior is drawn on 1-D grids; for a 2-D one use "
-                            "p:sample(gp.grid(xs, ys)) (pathwise, by the prior's own paths)");
     const gp_grid_axis x = grid_axis(L, two_d ? 1 : 0, "x"),
                        y = two_d ? grid_axis(L, 2, "y") : (gp_grid_axis){0.0, 0.0, 1};
     if (two_d && lua_rawlen(L, 2) != 2)
@@ -428,7 +425,8 @@ static int p_sample_grid(lua_State *L)
     gp_report r, parts[2];
     gp_error err;
     lua_State *saved = lgp_enter_core(L);
-    gp_code rc = post    ? gp_posterior_sample_grid(post, x.a, x.h, &go, d.rng, S, &r, parts, &err)
+    gp_code rc = post    ? gp_posterior_sample_grid(post, &x, two_d ? &y : NULL, &go, d.rng, S, &r,
+                                                    parts, &err)
                  : two_d ? gp_grid2d_sample(gp_process_kernel(p), gp_process_mean(p), &x, &y, &go,
                                           d.rng, S, &info, &err)
                        : gp_grid_sample(gp_process_kernel(p), gp_process_mean(p), x.a, x.h, &go,

@@ -459,7 +459,8 @@ static void test_pathwise_grid(void **state)
     gp_rng_seed(&rng, 4);
     gp_report r, parts[2];
     gp_error err;
-    if (gp_posterior_sample_grid(post, a, h, NULL, &rng, S, &r, parts, &err))
+    const gp_grid_axis ax = {a, h, n};
+    if (gp_posterior_sample_grid(post, &ax, NULL, NULL, &rng, S, &r, parts, &err))
         fail_msg("%s", err.msg);
     assert_string_equal(r.method, "pathwise");
     assert_string_equal(parts[0].method, "circulant-embedding");
@@ -473,7 +474,8 @@ static void test_pathwise_grid(void **state)
     X->data[1] = 1.3;
     gp_process *q = condition(f, X, y, &s2, 1);
     gp_matrix *S2 = gp_matrix_alloc(n, 2);
-    if (gp_posterior_sample_grid(gp_process_posterior(q), a, h, NULL, &rng, S2, &r, parts, &err))
+    if (gp_posterior_sample_grid(gp_process_posterior(q), &ax, NULL, NULL, &rng, S2, &r, parts,
+                                 &err))
         fail_msg("%s", err.msg);
     assert_string_not_equal(parts[0].method, "circulant-embedding");
     assert_non_null(strstr(parts[0].reason, "x = 1.3 is not a point of the grid's lattice"));
@@ -484,6 +486,53 @@ static void test_pathwise_grid(void **state)
     gp_matrix_free(X);
     gp_process_release(p);
     gp_process_release(q);
+    gp_process_release(f);
+    gp_kernel_release(k);
+    gp_func_release(m0);
+}
+
+/* The same on a 2-D grid (x fastest), one observation beyond it in y. */
+static void test_pathwise_grid2d(void **state)
+{
+    (void)state;
+    double ls = 0.7, s2 = 0.02;
+    gp_kernel *k = gp_kernel_matern52(1.0, &ls, 1, NULL);
+    gp_func *m0 = gp_func_constant(0.0, NULL);
+    gp_process *f = gp_process_new(m0, k, NULL);
+    const gp_grid_axis ax = {0.0, 0.5, 4}, ay = {1.0, 0.25, 3};
+    const double xy[4][2] = {{0.5, 1.25}, {1.0, 1.0}, {1.5, 1.75}, {0.0, 2.0}}; /* y = 2: beyond */
+    double y[4] = {0.4, -0.3, 0.8, 0.1};
+    gp_matrix *X = gp_matrix_alloc(4, 2), *G = gp_matrix_alloc(12, 2);
+    for (size_t i = 0; i < 4; i++) {
+        GP_AT(X, i, 0) = xy[i][0];
+        GP_AT(X, i, 1) = xy[i][1];
+    }
+    for (size_t j = 0; j < 3; j++)
+        for (size_t i = 0; i < 4; i++) {
+            GP_AT(G, j * 4 + i, 0) = ax.a + (double)i * ax.h;
+            GP_AT(G, j * 4 + i, 1) = ay.a + (double)j * ay.h;
+        }
+    gp_process *p = condition(f, X, y, &s2, 1);
+    gp_matrix *S = gp_matrix_alloc(12, N_DRAWS), *C = gp_matrix_alloc(12, 12);
+    double mu[12];
+    gp_rng rng;
+    gp_rng_seed(&rng, 6);
+    gp_report r, parts[2];
+    gp_error err;
+    if (gp_posterior_sample_grid(gp_process_posterior(p), &ax, &ay, NULL, &rng, S, &r, parts, &err))
+        fail_msg("%s", err.msg);
+    assert_string_equal(parts[0].method, "circulant-embedding");
+    assert_int_equal(parts[0].n, 20); /* y extended to 2.0: 5 rows of 4 */
+    assert_int_equal(gp_process_mean_at(p, G, mu, NULL), GP_OK);
+    assert_int_equal(gp_process_cov(p, G, NULL, C, NULL), GP_OK);
+    const double z = test_max_z(S, mu, C);
+    if (!(z <= Z_TOL))
+        fail_msg("2-D grid pathwise draws: max |z| = %g > %g", z, Z_TOL);
+    gp_matrix_free(S);
+    gp_matrix_free(C);
+    gp_matrix_free(G);
+    gp_matrix_free(X);
+    gp_process_release(p);
     gp_process_release(f);
     gp_kernel_release(k);
     gp_func_release(m0);
@@ -535,6 +584,7 @@ int main(void)
         cmocka_unit_test(test_bad_inputs),
         cmocka_unit_test(test_pathwise_moments),
         cmocka_unit_test(test_pathwise_grid),
+        cmocka_unit_test(test_pathwise_grid2d),
         cmocka_unit_test(test_blocks),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -100,7 +100,10 @@ return {
     local _, info2 = q:sample_grid(0, 4, 17)
     t.truthy(info2.parts[1].reason:find("not a point of the grid's lattice", 1, true),
              info2.parts[1].reason)
-    t.raises(function() p:sample_grid({0, 0}, {1, 1}, {4, 4}) end, "1%-D grids")
+    t.raises(function() p:sample_grid({0, 0}, {1, 1}, {4, 4}) end, "a 2%-D grid needs 2")
+    local p2 = gp.GP{kernel = gp.matern32{}}:condition(gp.matrix{{0.5, 1}, {1, 0.25}}, {1, -1})
+    local S2, i2 = p2:sample_grid({0, 0}, {2, 1}, {9, 5}, {seed = 1})
+    t.eq(S2:rows(), 45, "2-D rows"); t.eq(i2.parts[1].method, "circulant-embedding", "2-D grid")
     t.raises(function() p:sample_rff(gp.linspace(0, 1, 3)) end, "this process is a posterior")
   end,
   ["gp.noise: white noise as a process, for new noisy observations"] = function(t)
