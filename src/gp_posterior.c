@@ -274,6 +274,13 @@ static gp_posterior *posterior_new(gp_process *prior, const gp_observations *obs
     }
     p->refs = 1;
     p->prior = gp_process_retain(prior);
+    if (!(p->clipped = calloc(1, sizeof *p->clipped))) {
+        gp_posterior_release(p);
+        gp_matrix_free(A);
+        free(m);
+        nomem(fname, err);
+        return NULL;
+    }
     p->n = n;
     describe_ranges(p, obs);
     rc = gp_process_mean_at(prior, obs->X, m, err);
@@ -312,6 +319,7 @@ void gp_posterior_release(gp_posterior *p)
     gp_matrix_free(p->XI);
     gp_matrix_free(p->G);
     free(p->yI);
+    free(p->clipped);
     free(p);
 }
 
@@ -366,6 +374,8 @@ void gp_posterior_report(const gp_posterior *p, gp_report *r)
 {
     gp_report_factor(r, &p->info);
     gp_report_number(r, "data_residual", p->data_residual);
+    gp_report_count(r, "clipped", p->clipped->count);
+    gp_report_number(r, "clipped_max", p->clipped->worst);
     if (p->noise_min == p->noise_max)
         gp_report_number(r, "noise", p->noise_min);
 }
@@ -475,6 +485,8 @@ static gp_code clip_variance(const gp_posterior *p, double *v, double v0, size_t
                             "factor of K + s2 I is too ill-conditioned: give a noise variance "
                             "or a jitter)",
                             i + 1, *v, -*v / v0, v0, tol);
+    p->clipped->count++;
+    p->clipped->worst = fmax(p->clipped->worst, -*v / v0);
     *v = 0.0;
     return GP_OK;
 }

@@ -30,7 +30,8 @@
  * is a triangular solve with G, never an inverse: k(x, X_I) G'^-1 in blocks of
  * query points. A posterior variance below 0 by rounding (at most
  * GP_SAMPLER_RESID_FACTOR n eps of the prior variance) is clipped to 0, never
- * a NaN standard deviation; a more negative one is an error. */
+ * a NaN standard deviation, and counted in the report; a more negative one
+ * is an error. */
 #ifndef GP_POSTERIOR_H
 #define GP_POSTERIOR_H
 
@@ -98,7 +99,10 @@ gp_code gp_process_lml(gp_process *prior, const gp_observations *obs, gp_lml *ou
 
 /* The report of the conditioning: the factor of A ("cholesky" or
  * "pivoted-cholesky"; n observations, rank r, residual, jitter) with the
- * fields data_residual (above) and noise (the variance, when one for all). */
+ * fields data_residual (above), clipped and clipped_max (how many posterior
+ * variances the moments of p have clipped to 0 so far, and the largest of
+ * them relative to its prior variance) and noise (the variance, when one for
+ * all). */
 void gp_posterior_report(const gp_posterior *p, gp_report *r);
 
 /* The number of observations, and the prior (borrowed). */

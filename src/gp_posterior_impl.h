@@ -20,6 +20,12 @@ struct gp_posterior {
     gp_factor info;  /* A's factorisation: method, rank, residual, jitter (L, piv, scale NULL) */
     double data_residual;
     gp_lml lml;      /* valid when r == n */
+    /* variances clipped to 0 so far (clip_variance): how many, and the largest
+     * |v| / v0; a tally the const moment functions update (hence a pointer) */
+    struct clip_tally {
+        size_t count;
+        double worst;
+    } *clipped;
     /* for describe */
     size_t d;
     double xmin, xmax;     /* d = 1: the range of the observations' inputs */

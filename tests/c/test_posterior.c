@@ -354,11 +354,21 @@ static void test_interpolation_variance_clipped(void **state)
     assert_int_equal(gp_process_var_at(p, X, var, NULL), GP_OK);
     gp_matrix *C = gp_matrix_alloc(60, 60);
     assert_int_equal(gp_process_cov(p, X, NULL, C, NULL), GP_OK);
+    size_t zeros = 0;
     for (size_t i = 0; i < 60; i++) {
         assert_close(mu[i], y[i], 1e-6);
         assert_true(var[i] >= 0.0 && var[i] < 1e-12);
         assert_true(GP_AT(C, i, i) >= 0.0);
+        zeros += (var[i] == 0.0) + (GP_AT(C, i, i) == 0.0);
     }
+    /* the clipped ones are reported, within rounding of the prior variance 1 */
+    gp_report r;
+    gp_posterior_report(gp_process_posterior(p), &r);
+    const gp_report_field *count = &r.field[1], *worst = &r.field[2];
+    assert_string_equal(count->key, "clipped");
+    assert_string_equal(worst->key, "clipped_max");
+    assert_true(count->number >= 1 && count->number <= (double)zeros);
+    assert_true(worst->number > 0 && worst->number <= 100 * 60 * DBL_EPSILON);
     gp_matrix_free(C);
     gp_matrix_free(X);
     gp_process_release(p);

@@ -119,6 +119,9 @@ return {
     local p = gp.GP{kernel = gp.rbf{}}:condition(x, x:map(math.sin))
     local s = p:sd(x)
     for i = 1, 80 do t.truthy(s[i] >= 0 and s[i] < 1e-6, "sd " .. s[i]) end
+    local info = p:info()  -- the clipped variances are counted, each within rounding
+    t.truthy(info.clipped >= 1 and info.clipped <= 80, "clipped " .. info.clipped)
+    t.truthy(info.clipped_max > 0 and info.clipped_max <= 100 * 80 * 2 ^ -52, info.clipped_max)
     local _, info = p:sample(x, {seed = 1})
     t.eq(info.method, "pathwise", "drawn pathwise")
   end,
