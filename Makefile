@@ -18,7 +18,7 @@
 # ---- settings ---------------------------------------------------------------
 CC        ?= cc
 SANITIZER ?=
-CORE_PKGS := openblas lapacke fftw3
+CORE_PKGS := openblas lapacke fftw3 nlopt
 LUA_PKG   := lua5.4
 OPT       ?= -O2
 SEED      ?=

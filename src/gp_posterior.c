@@ -176,7 +176,8 @@ static gp_code factor(gp_posterior *p, gp_matrix *A, const gp_observations *obs,
         order[i] = F.method == GP_FACTOR_PIVOTED_CHOLESKY ? F.piv[i] : (int)i;
     p->XI = gp_matrix_alloc(p->r ? p->r : 1, d);
     p->yI = malloc(3 * (p->r ? p->r : 1) * sizeof *p->yI);
-    if (!p->XI || !p->yI) {
+    p->active = malloc((p->r ? p->r : 1) * sizeof *p->active);
+    if (!p->XI || !p->yI || !p->active) {
         rc = nomem(fname, err);
         goto done;
     }
@@ -185,6 +186,7 @@ static gp_code factor(gp_posterior *p, gp_matrix *A, const gp_observations *obs,
     p->alpha = p->yI + 2 * p->r;
     for (size_t k = 0; k < p->r; k++) {
         const size_t i = (size_t)order[k];
+        p->active[k] = i;
         for (size_t c = 0; c < d; c++)
             GP_AT(p->XI, k, c) = GP_AT(obs->X, i, c);
         p->yI[k] = obs->y[i];
@@ -319,6 +321,7 @@ void gp_posterior_release(gp_posterior *p)
     gp_matrix_free(p->XI);
     gp_matrix_free(p->G);
     free(p->yI);
+    free(p->active);
     free(p->clipped);
     free(p);
 }

@@ -11,6 +11,7 @@ struct gp_posterior {
     unsigned refs;
     gp_process *prior;
     size_t n, r;     /* observations, active observations (the rank of A) */
+    size_t *active;  /* r indices: the active observations among the n */
     gp_matrix *XI;   /* r x d: the active observations' points */
     double *yI;      /* r values y_I */
     double *noiseI;  /* r noise variances s2_I */
