@@ -35,17 +35,30 @@ gp_kernel *lgp_checkkernel(lua_State *L, int arg)
 
 /* ---- leaf constructors: one for each entry of the core's descriptor table ---- */
 
-/* The value of option ps->name of o as a core argument (nums[0] holds a
- * number; a list or matrix is pushed and stays on the stack while used).
- * Every check of the values is the core's. */
+/* The value of option ps->name of o as a core argument (*num holds a
+ * number or a choice's index; a list, matrix or function is pushed and stays
+ * on the stack while used). Every check of the values is the core's. */
 static gp_kernel_arg option_arg(const lgp_options *o, const gp_param_spec *ps, double *num)
 {
-    if (ps->kind == GP_PARAM_LIST || ps->kind == GP_PARAM_MATRIX) {
+    switch (ps->kind) {
+    case GP_PARAM_LIST:
+    case GP_PARAM_MATRIX: {
         gp_matrix *m = lgp_opt_matrix(o, ps->name);
-        return (gp_kernel_arg){ps->name, m->data, m->rows, m->cols};
+        return (gp_kernel_arg){ps->name, m->data, m->rows, m->cols, NULL};
     }
-    *num = lgp_opt_number(o, ps->name, ps->def); /* an integer's range is the core's check */
-    return (gp_kernel_arg){ps->name, num, 1, 1};
+    case GP_PARAM_FUNCTION:
+        lua_getfield(o->L, o->idx, ps->name);
+        if (!lgp_isfunc(o->L, -1) && lua_type(o->L, -1) != LUA_TNUMBER)
+            lgp_error(o->L, "%s: bad option '%s' (function, gp.poly or number expected, got %s)",
+                      o->fname, ps->name, lgp_typename(o->L, -1));
+        return (gp_kernel_arg){ps->name, NULL, 0, 0, lgp_tofunc(o->L, -1, ps->name)};
+    case GP_PARAM_CHOICE:
+        *num = lgp_opt_choice(o, ps->name, (int)ps->def, ps->choices);
+        break;
+    default:
+        *num = lgp_opt_number(o, ps->name, ps->def); /* an integer's range is the core's check */
+    }
+    return (gp_kernel_arg){ps->name, num, 1, 1, NULL};
 }
 
 /* gp.NAME{param = value, ...}, or gp.NAME(v) for a kernel with a positional
@@ -70,7 +83,7 @@ static int l_leaf(lua_State *L)
     lua_settop(L, 1);
     if (lua_type(L, 1) == LUA_TNUMBER && positional) {
         nums[0] = lua_tonumber(L, 1);
-        args[na++] = (gp_kernel_arg){positional->name, &nums[0], 1, 1};
+        args[na++] = (gp_kernel_arg){positional->name, &nums[0], 1, 1, NULL};
     } else {
         lgp_options o;
         lgp_options_open(&o, L, 1, gp_kernel_desc_name(d), known);
