@@ -176,7 +176,8 @@ static void cosine_dcolumn(const gp_leaf_eval *e, const double *u, const double 
     }
 }
 
-/* dk/dp_c = a^2 sin(theta_c) theta_c / p_c prod_(c' != c) cos(theta_c'); a shared period sums over c. */
+/* dk/dp_c = a^2 sin(theta_c) theta_c / p_c prod_(c' != c) cos(theta_c') = -(dk/dtau_c) tau_c / p_c;
+ * a shared period sums over c. */
 static void cosine_grad(const gp_leaf_eval *e, size_t p, size_t elem, size_t j, size_t i0,
                         size_t i1, double *out)
 {
@@ -188,9 +189,9 @@ static void cosine_grad(const gp_leaf_eval *e, size_t p, size_t elem, size_t j, 
         cosine_terms(e, i, j, cs, sn, om);
         double g = 0;
         for (size_t c = 0; c < d; c++)
-            if (shared || c == elem) /* -om sn prod' times d theta/d p = -theta/p */
-                g -= cosine_partial(cs, sn, om, d, c, none) * (GP_AT(e->X, i, c) - GP_AT(e->Y, j, c)) *
-                     om[c] / gp_kpar_dim(e->k, C_PERIOD, c);
+            if (shared || c == elem)
+                g -= cosine_partial(cs, sn, om, d, c, none) *
+                     (GP_AT(e->X, i, c) - GP_AT(e->Y, j, c)) / gp_kpar_dim(e->k, C_PERIOD, c);
         out[i - i0] = a2 * g;
     }
 }
