@@ -280,7 +280,7 @@ static void gammaexp_apply(const gp_leaf_eval *e, double *restrict v, size_t len
         v[i] = a2 * exp(-pow(v[i], b));
 }
 
-/* dk/dv = -a^2 b v^(b-1) e^(-v^b);  v d^2k/dv^2 = -a^2 b ((b-1) v^(b-1) - b v^(2b-1)) e^(-v^b)
+/* dk/dv = -a^2 b v^(b-1) e^(-v^b);  v d^2k/dv^2 = -a^2 b v^(b-1) ((b-1) - b v^b) e^(-v^b)
  * (for b < 1, -inf at v = 0: rough). */
 static void gammaexp_dapply(const gp_leaf_eval *e, const double *v, double *g1, double *g2,
                             size_t len)
@@ -297,7 +297,7 @@ static void gammaexp_dapply(const gp_leaf_eval *e, const double *v, double *g1, 
         const double vb1 = b == 1 ? 1.0 : pow(v[i], b - 1.0); /* v^(b-1) */
         g1[i] = -a2 * b * vb1 * ex;
         if (g2)
-            g2[i] = -a2 * b * ((b - 1.0) * vb - b * vb * vb) * ex;
+            g2[i] = -a2 * b * vb1 * ((b - 1.0) - b * vb) * ex;
     }
 }
 
