@@ -38,40 +38,54 @@
  * At a zero norm: 0 for n >= 1, 1/2 for n = 0 (H(0) = 1/2). */
 enum { AC_ORDER, AC_WVAR, AC_BVAR };
 
-static double acos_j(int n, double c)
+/* J_n at the angle t (its cosine c, sine sn) */
+static double acos_j(int n, double t, double c, double sn)
 {
-    c = c > 1 ? 1 : c < -1 ? -1 : c;
-    const double t = acos(c), s = sqrt(1.0 - c * c);
     switch (n) {
     case 0: return GP_PI - t;
-    case 1: return s + (GP_PI - t) * c;
-    default: return 3.0 * s * c + (GP_PI - t) * (1.0 + 2.0 * c * c);
+    case 1: return sn + (GP_PI - t) * c;
+    default: return 3.0 * sn * c + (GP_PI - t) * (1.0 + 2.0 * c * c);
     }
 }
 
-/* <x_i, y_j> under the kernel's inner product */
-static double ac_inner(const gp_kernel *k, const gp_matrix *X, size_t i, const gp_matrix *Y,
-                       size_t j)
+/* The augmented input xt = (sqrt(weight_var) x, sqrt(bias_var)) has
+ * <x, x'> = xt . xt'. */
+static double ac_comp(const gp_kernel *k, const gp_matrix *X, size_t i, size_t c)
 {
-    double s = 0;
-    for (size_t c = 0; c < X->cols; c++)
-        s += GP_AT(X, i, c) * GP_AT(Y, j, c);
-    return gp_kpar(k, AC_BVAR) + gp_kpar(k, AC_WVAR) * s;
+    return c < X->cols ? sqrt(gp_kpar(k, AC_WVAR)) * GP_AT(X, i, c) : sqrt(gp_kpar(k, AC_BVAR));
 }
 
-/* scratch: |x_i| for the rows of X, then |y_j| (when Y is not X) */
+/* scratch: |xt_i| for the rows of X, then |yt_j| (when Y is not X) */
 static gp_code arccos_prepare(gp_leaf_eval *e, gp_error *err)
 {
-    const size_t n = e->X->rows, m = e->Y == e->X ? 0 : e->Y->rows;
+    const size_t n = e->X->rows, m = e->Y == e->X ? 0 : e->Y->rows, d = e->X->cols;
     double *nrm = malloc((n + m) * sizeof *nrm);
     if (!nrm)
         return gp_error_set(err, GP_ERR_NOMEM, "arccos: out of memory");
-    for (size_t i = 0; i < n; i++)
-        nrm[i] = sqrt(ac_inner(e->k, e->X, i, e->X, i));
-    for (size_t j = 0; j < m; j++)
-        nrm[n + j] = sqrt(ac_inner(e->k, e->Y, j, e->Y, j));
+    for (size_t i = 0; i < n + m; i++) {
+        const gp_matrix *M = i < n ? e->X : e->Y;
+        const size_t r = i < n ? i : i - n;
+        double s = 0;
+        for (size_t c = 0; c <= d; c++)
+            s += ac_comp(e->k, M, r, c) * ac_comp(e->k, M, r, c);
+        nrm[i] = sqrt(s);
+    }
     e->scratch = nrm;
     return GP_OK;
+}
+
+/* The angle between xt_i and yt_j by Kahan's formula, 2 atan2(|a - b|, |a + b|)
+ * for the unit vectors a, b: accurate near 0 and pi, where acos of the
+ * cosine loses half the digits (acos(1 - eps) = 1.5e-8). */
+static double ac_angle(const gp_leaf_eval *e, size_t i, size_t j, double nx, double ny)
+{
+    double dm = 0, dp = 0;
+    for (size_t c = 0; c <= e->X->cols; c++) {
+        const double a = ac_comp(e->k, e->X, i, c) / nx, b = ac_comp(e->k, e->Y, j, c) / ny;
+        dm += (a - b) * (a - b);
+        dp += (a + b) * (a + b);
+    }
+    return 2.0 * atan2(sqrt(dm), sqrt(dp));
 }
 
 static void arccos_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, double *out)
@@ -80,9 +94,12 @@ static void arccos_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1,
     const double *nx = e->scratch, *ny = e->Y == e->X ? nx : nx + e->X->rows;
     for (size_t i = i0; i < i1; i++) {
         const double nn = nx[i] * ny[j];
-        out[i - i0] = !(nn > 0) ? (n == 0 ? 0.5 : 0.0)
-                                : gp_ipow(nn, n) * acos_j(n, ac_inner(e->k, e->X, i, e->Y, j) / nn) /
-                                      GP_PI;
+        if (!(nn > 0)) { /* a zero norm: H(0) = 1/2 */
+            out[i - i0] = n == 0 ? 0.5 : 0.0;
+            continue;
+        }
+        const double t = ac_angle(e, i, j, nx[i], ny[j]);
+        out[i - i0] = gp_ipow(nn, n) * acos_j(n, t, cos(t), sin(t)) / GP_PI;
     }
 }
 
@@ -150,7 +167,7 @@ static void dual(int act, double k11, double k22, double k12, double *ev, double
             *ed = 0.25;
         return;
     }
-    double c = k12 / s;
+    double c = k11 == k22 && k12 == k11 ? 1.0 : k12 / s; /* the same unit: exactly 1 */
     c = c > 1 ? 1 : c < -1 ? -1 : c;
     const double t = acos(c);
     *ev = s * (sqrt(1.0 - c * c) + (GP_PI - t) * c) / (2.0 * GP_PI);
