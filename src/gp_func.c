@@ -238,6 +238,47 @@ gp_code gp_func_eval_rows(const gp_func *f, const gp_matrix *X, double *out, gp_
     return gp_error_set(err, GP_ERR_ARG, "function evaluation: unknown function type");
 }
 
+gp_func *gp_func_derivative(const gp_func *f, size_t dim, gp_error *err)
+{
+    if (!f) {
+        gp_error_set(err, GP_ERR_ARG, "function derivative: NULL function");
+        return NULL;
+    }
+    char name[128];
+    switch (f->type) {
+    case FUNC_CONSTANT:
+        return gp_func_constant(0.0, err);
+    case FUNC_POLYNOMIAL: {
+        if (dim != 0) {
+            gp_error_set(err, GP_ERR_DIM, "poly: a 1-D function has no derivative in x_%zu",
+                         dim + 1);
+            return NULL;
+        }
+        if (f->ncoef == 1)
+            return gp_func_constant(0.0, err);
+        double *c = malloc((f->ncoef - 1) * sizeof *c);
+        if (!c) {
+            gp_error_set(err, GP_ERR_NOMEM, "poly: out of memory");
+            return NULL;
+        }
+        for (size_t k = 1; k < f->ncoef; k++)
+            c[k - 1] = (double)k * f->coef[k];
+        gp_func *d = gp_func_polynomial(c, f->ncoef - 1, err);
+        free(c);
+        return d;
+    }
+    case FUNC_EXTERNAL:
+        gp_func_describe(f, name, sizeof name);
+        gp_error_set(err, GP_ERR_ARG,
+                     "%s: its derivative is not known (give a constant or gp.poly to "
+                     "differentiate through it)",
+                     name);
+        return NULL;
+    }
+    gp_error_set(err, GP_ERR_ARG, "function derivative: unknown function type");
+    return NULL;
+}
+
 int gp_func_has_derivative(const gp_func *f)
 {
     return f && f->type != FUNC_EXTERNAL;

@@ -42,6 +42,10 @@ int gp_func_is_zero(const gp_func *f);
  * error naming the point. */
 gp_code gp_func_eval_rows(const gp_func *f, const gp_matrix *X, double *out, gp_error *err);
 
+/* The function df/dx_dim (dim 0-based): 0 for a constant, p' for a 1-D
+ * polynomial (dim 0); an error for an external function. */
+gp_func *gp_func_derivative(const gp_func *f, size_t dim, gp_error *err);
+
 /* 1 if gp_func_eval_deriv works for f: constants and polynomials (not
  * external functions, whose derivative is not known). */
 int gp_func_has_derivative(const gp_func *f);

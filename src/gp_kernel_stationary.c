@@ -35,9 +35,9 @@ static inline double clamp_far(double t, double far)
 static const char *rough_exponential(const gp_kernel *k)
 {
     (void)k;
-    return "its paths are continuous but nowhere differentiable: k(r) = exp(-r/l) has a kink at "
-           "r = 0, so d^2k/dx dx' does not exist at x = x' (Matern 1/2; matern32, matern52 and "
-           "rbf have differentiable paths)";
+    return "its paths are continuous but nowhere differentiable: the exponential k(r) has a "
+           "kink at r = 0, so d^2k/dx dx' does not exist at x = x' (it is Matern 1/2; matern32, "
+           "matern52 and rbf have differentiable paths)";
 }
 
 /* ---- rbf: a^2 exp(-r^2 / (2 l^2)) ------------------------------------------- */

@@ -459,6 +459,12 @@ static void describe(const gp_process *p, out *o, int parenthesise_sums)
     case PROC_PRODUCT:
         describe_terms(p, o, PROC_PRODUCT);
         break;
+    case PROC_DERIV:
+        puts_(o, "derivative(");
+        describe(p->a, o, 0);
+        snprintf(num, sizeof num, ", dim=%zu)", p->dim + 1);
+        puts_(o, num);
+        break;
     }
     if (paren)
         puts_(o, ")");

@@ -1,7 +1,9 @@
 /* lkernel.c: kernels for Lua. One constructor per leaf kernel of the core's
  * descriptor table, taking an options table (gp.rbf{lengthscale = 1,
  * amplitude = 1}); operators build expressions: k1 + k2, k1 * k2, c * k,
- * a * k (a a Lua function or gp.poly: output warp). */
+ * a * k (a a Lua function or gp.poly: output warp), k ^ p; methods transform
+ * the inputs, evaluate, and read or change the free parameters (with their
+ * Gram derivatives). */
 #include <stdint.h>
 #include <string.h>
 
@@ -216,6 +218,184 @@ static int k_select(lua_State *L)
     return lgp_fillbox(L, box, gp_kernel_select(k, dims, (size_t)n, &err), &err);
 }
 
+/* k:transform(w) or k:transform{w1, w2, ...}: k(w(x), w(x')), each w_i a Lua
+ * function of the coordinates or a gp.poly, giving one coordinate of w(x). */
+static int k_transform(lua_State *L)
+{
+    gp_kernel *k = lgp_checkkernel(L, 1);
+    lua_settop(L, 2);
+    if (lgp_isfunc(L, 2)) { /* one function: a list of one */
+        lua_createtable(L, 1, 0);
+        lua_pushvalue(L, 2);
+        lua_rawseti(L, -2, 1);
+        lua_replace(L, 2);
+    }
+    if (!lua_istable(L, 2))
+        return lgp_argerror(L, 2, "a function or a list of functions expected, got %s",
+                            lgp_typename(L, 2));
+    const lua_Integer n = luaL_len(L, 2);
+    if (n < 1 || n > 4096)
+        return lgp_argerror(L, 2, "a list of 1 to 4096 functions expected, got %lld values",
+                            (long long)n);
+    luaL_checkstack(L, (int)n + LUA_MINSTACK, "transform functions");
+    gp_func **w = lua_newuserdatauv(L, (size_t)n * sizeof *w, 0); /* collected by Lua */
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, 2, i);
+        if (!lgp_isfunc(L, -1))
+            return lgp_argerror(L, 2, "element %lld is a %s, not a function or gp.poly",
+                                (long long)i, lgp_typename(L, -1));
+        w[i - 1] = lgp_tofunc(L, -1, "transform"); /* its box stays on the stack */
+    }
+    gp_error err;
+    void **box = lgp_newkernel(L);
+    return lgp_fillbox(L, box, gp_kernel_transform(k, w, (size_t)n, &err), &err);
+}
+
+/* k ^ p: the element-wise power, p a whole number >= 1. */
+static int k_pow(lua_State *L)
+{
+    gp_kernel *k = lgp_testkernel(L, 1);
+    if (!k)
+        return lgp_error(L, "cannot raise a %s to a kernel power (k ^ p needs a kernel k and a "
+                            "whole number p)",
+                         lgp_typename(L, 1));
+    int ok;
+    const lua_Integer p = lua_tointegerx(L, 2, &ok);
+    if (!ok || p < 1 || p > 1 << 20)
+        return lgp_error(L, "kernel ^ p: p must be a whole number from 1 to 2^20, got %s",
+                         luaL_tolstring(L, 2, NULL));
+    gp_error err;
+    void **box = lgp_newkernel(L);
+    return lgp_fillbox(L, box, gp_kernel_power(k, (int)p, &err), &err);
+}
+
+/* gp.changepoint(k1, k2 [, {location = 0, steepness = 1, dim = 1}]):
+ * s(x) s(x') k1 + (1 - s(x)) (1 - s(x')) k2, s(x) = 1 / (1 + exp(steepness (x_dim - location))). */
+static int l_changepoint(lua_State *L)
+{
+    static const char *const known[] = {"location", "steepness", "dim", NULL};
+    gp_kernel *k1 = lgp_checkkernel(L, 1), *k2 = lgp_checkkernel(L, 2);
+    lgp_options o;
+    lgp_options_open(&o, L, 3, "changepoint", known);
+    const double loc = lgp_opt_number(&o, "location", 0.0);
+    const double steep = lgp_opt_number(&o, "steepness", 1.0);
+    const int dim = lgp_opt_int(&o, "dim", 1);
+    if (dim < 1)
+        return lgp_error(L, "changepoint: option 'dim' must be >= 1 (input dimensions count from 1), "
+                            "got %d",
+                         dim);
+    gp_error err;
+    void **box = lgp_newkernel(L);
+    return lgp_fillbox(L, box, gp_kernel_changepoint(k1, k2, loc, steep, (size_t)dim - 1, &err),
+                       &err);
+}
+
+/* ---- hyperparameters -------------------------------------------------------------- */
+
+/* The free parameters of k, pushed as a new array (n of them). */
+static gp_kernel_param *push_params(lua_State *L, const gp_kernel *k, size_t *n)
+{
+    gp_error err;
+    if (gp_kernel_params(k, NULL, 0, n, &err))
+        lgp_raise(L, &err);
+    gp_kernel_param *ps = lua_newuserdatauv(L, (*n ? *n : 1) * sizeof *ps, 0);
+    if (gp_kernel_params(k, ps, *n, n, &err))
+        lgp_raise(L, &err);
+    return ps;
+}
+
+/* k:params() -> {{name =, value =, lo =, hi =, positive =}, ...}: the free
+ * parameters, in the order k:grad and k:with take them. */
+static int k_params(lua_State *L)
+{
+    gp_kernel *k = lgp_checkkernel(L, 1);
+    size_t n;
+    gp_kernel_param *ps = push_params(L, k, &n);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, 0, 5);
+        lua_pushstring(L, ps[i].name);
+        lua_setfield(L, -2, "name");
+        lua_pushnumber(L, ps[i].value);
+        lua_setfield(L, -2, "value");
+        lua_pushnumber(L, ps[i].lo);
+        lua_setfield(L, -2, "lo");
+        lua_pushnumber(L, ps[i].hi);
+        lua_setfield(L, -2, "hi");
+        lua_pushboolean(L, ps[i].positive);
+        lua_setfield(L, -2, "positive");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* The parameter named by the value at idx: its 1-based position or its
+ * name; fname names the method in errors. */
+static const gp_kernel_param *check_param(lua_State *L, int idx, const gp_kernel_param *ps,
+                                          size_t n, const char *fname)
+{
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        int ok;
+        const lua_Integer i = lua_tointegerx(L, idx, &ok);
+        if (!ok || i < 1 || (size_t)i > n)
+            lgp_error(L, "%s: parameter number must be 1..%zu, got %s", fname, n,
+                      luaL_tolstring(L, idx, NULL));
+        return &ps[i - 1];
+    }
+    const char *name = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
+    for (size_t i = 0; name && i < n; i++)
+        if (strcmp(ps[i].name, name) == 0)
+            return &ps[i];
+    if (!name)
+        lgp_error(L, "%s: a parameter is named by a string or its number, got %s", fname,
+                  lgp_typename(L, idx));
+    lgp_error(L, "%s: the kernel has no free parameter '%s' (k:params() lists them)", fname, name);
+    return NULL;
+}
+
+/* k:grad(p, X [, Y]): d k(X, Y) / d theta_p, p a name or a position in k:params(). */
+static int k_grad(lua_State *L)
+{
+    gp_kernel *k = lgp_checkkernel(L, 1);
+    const gp_matrix *X = lgp_checkmatrix(L, 3);
+    const gp_matrix *Y = lua_isnoneornil(L, 4) ? NULL : lgp_checkmatrix(L, 4);
+    size_t n;
+    gp_kernel_param *ps = push_params(L, k, &n);
+    const gp_kernel_param *p = check_param(L, 2, ps, n, "grad");
+    gp_matrix *D = lgp_pushmatrix(L, X->rows, Y ? Y->rows : X->rows);
+    gp_error err;
+    lua_State *saved = lgp_enter_core(L);
+    gp_code rc = gp_kernel_gram_grad(k, p, X, Y, D, &err);
+    lgp_leave_core(saved);
+    return rc ? lgp_raise(L, &err) : 1;
+}
+
+/* k:with{v1, v2, ...} or k:with{name = v, ...}: k with new values of its free
+ * parameters (the others keep theirs), checked as the constructors check. */
+static int k_with(lua_State *L)
+{
+    gp_kernel *k = lgp_checkkernel(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    size_t n;
+    gp_kernel_param *ps = push_params(L, k, &n);
+    double *v = lua_newuserdatauv(L, (n ? n : 1) * sizeof *v, 0);
+    for (size_t i = 0; i < n; i++)
+        v[i] = ps[i].value;
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+        lua_pushvalue(L, -2); /* the key, for check_param at a fixed index */
+        const gp_kernel_param *p = check_param(L, lua_gettop(L), ps, n, "with");
+        if (lua_type(L, -2) != LUA_TNUMBER)
+            return lgp_error(L, "with: the value of %s must be a number, got %s", p->name,
+                             luaL_typename(L, -2));
+        v[p - ps] = lua_tonumber(L, -2);
+        lua_pop(L, 2);
+    }
+    gp_error err;
+    void **box = lgp_newkernel(L);
+    return lgp_fillbox(L, box, gp_kernel_with_params(k, v, n, &err), &err);
+}
+
 /* ---- evaluation ------------------------------------------------------------------- */
 
 /* out = k(X, Y) (Y NULL: X), or with diag the variances k(x_i, x_i) into
@@ -277,11 +457,13 @@ static int k_call(lua_State *L)
 LGP_BOX_ADAPTERS(kernel)
 
 static const luaL_Reg kernel_methods[] = {
-    {"warp", k_warp},   {"stretch", k_stretch}, {"shift", k_shift}, {"select", k_select},
-    {"gram", k_gram},   {"diag", k_diag},       {NULL, NULL}};
+    {"warp", k_warp},     {"stretch", k_stretch}, {"shift", k_shift}, {"select", k_select},
+    {"transform", k_transform}, {"gram", k_gram}, {"diag", k_diag},   {"params", k_params},
+    {"grad", k_grad},     {"with", k_with},       {NULL, NULL}};
 
 static const luaL_Reg kernel_meta[] = {{"__add", k_add}, {"__mul", k_mul},   {"__sub", k_sub},
-                                       {"__unm", k_unm}, {"__call", k_call}, {NULL, NULL}};
+                                       {"__unm", k_unm}, {"__pow", k_pow},   {"__call", k_call},
+                                       {NULL, NULL}};
 
 static const lgp_type kernel_type = {"gprior.kernel", "kernel", release_kernel, describe_kernel,
                                      kernel_methods, kernel_meta};
@@ -296,5 +478,7 @@ void lgp_open_kernel(lua_State *L)
         lua_pushcclosure(L, l_leaf, 1);
         lua_setfield(L, -2, gp_kernel_desc_name(d));
     }
+    lua_pushcfunction(L, l_changepoint);
+    lua_setfield(L, -2, "changepoint");
     lgp_open_func(L);
 }
