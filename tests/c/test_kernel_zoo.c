@@ -13,6 +13,7 @@
 
 #include <lapacke.h>
 
+#include "gp_process.h"
 #include "test_util.h"
 
 #define ARG(n, v) {n, v, sizeof v / sizeof *v, 1, NULL}
@@ -569,6 +570,126 @@ static void test_nodes(void **state)
     gp_matrix_free(K);
 }
 
+/* ---- sampling: draws of each new kernel against its formula written here ------------------ */
+
+/* The reference covariance of case c at 1-D x, y (2-D for the network kernels). */
+enum { S_MATERN, S_GAMMAEXP, S_SM, S_WENDLAND, S_FBM, S_IWIENER, S_GIBBS, S_ARCCOS, S_NNGP, S_NTK,
+       S_CHANGEPOINT, S_POWER, S_COUNT };
+
+static const double sw_l[] = {1.5, 2.0, 0.8}, sb_l[] = {0.2, 0.1, 0.5};
+
+static double ref_at(int c, const double *x, const double *y)
+{
+    const double t = x[0] - y[0];
+    switch (c) {
+    case S_MATERN: return matern_ref(0.7, 1.0, fabs(t) / 0.8);
+    case S_GAMMAEXP: return exp(-pow(fabs(t) / 0.9, 0.6));
+    case S_SM: return 0.7 * exp(-2 * PI * PI * t * t * 0.04) * cos(2 * PI * t * 0.25) +
+                      1.5 * exp(-2 * PI * PI * t * t * 0.3) * cos(2 * PI * t * 1.1);
+    case S_WENDLAND: return pp_ref(2, 1, fabs(t) / 1.2);
+    case S_FBM: return (pow(fabs(x[0]), 1.5) + pow(fabs(y[0]), 1.5) - pow(fabs(t), 1.5)) / 2;
+    case S_IWIENER: {
+        const double m = fmin(x[0], y[0]);
+        return m * m * m / 3 + fabs(t) * m * m / 2;
+    }
+    case S_GIBBS: {
+        const double lx = 0.5 + x[0] * x[0], ly = 0.5 + y[0] * y[0];
+        return sqrt(2 * lx * ly / (lx * lx + ly * ly)) * exp(-t * t / (lx * lx + ly * ly));
+    }
+    case S_ARCCOS: { /* order 1, bias_var 0.5, weight_var 1 */
+        const double a = 0.5 + x[0] * x[0] + x[1] * x[1], b = 0.5 + y[0] * y[0] + y[1] * y[1];
+        return 2 * relu_moment(1, a, b, 0.5 + x[0] * y[0] + x[1] * y[1]);
+    }
+    case S_NNGP: return deep_ref(0, 1, 2, sw_l, sb_l, x, y, 2);
+    case S_NTK: return deep_ref(1, 0, 2, sw_l, sb_l, x, y, 2);
+    case S_CHANGEPOINT: {
+        const double sx = 1 / (1 + exp(3 * (x[0] - 0.5))), sy = 1 / (1 + exp(3 * (y[0] - 0.5)));
+        return sx * sy * exp(-t * t / (2 * 0.49)) + (1 - sx) * (1 - sy) * x[0] * y[0];
+    }
+    default: return pow(1 + x[0] * y[0], 3); /* S_POWER: linear{offset = 1}^3 */
+    }
+}
+
+static gp_kernel *sampling_kernel(int c)
+{
+    gp_error err = {0};
+    static double nu[] = {0.7}, l8[] = {0.8}, g6[] = {0.6}, l9[] = {0.9}, w[] = {0.7, 1.5},
+                  mu[] = {0.25, 1.1}, v[] = {0.04, 0.3}, q2[] = {2}, l12[] = {1.2}, h[] = {0.75},
+                  one[] = {1}, half[] = {0.5}, two[] = {2}, ls7[] = {0.7};
+    switch (c) {
+    case S_MATERN: return make("matern", (gp_kernel_arg[]){ARG("nu", nu), ARG("lengthscale", l8)}, 2);
+    case S_GAMMAEXP: return make("gammaexp", (gp_kernel_arg[]){ARG("gamma", g6), ARG("lengthscale", l9)}, 2);
+    case S_SM: return make("sm", (gp_kernel_arg[]){ARG("weights", w), ARG("means", mu), ARG("variances", v)}, 3);
+    case S_WENDLAND: return make("wendland", (gp_kernel_arg[]){ARG("q", q2), ARG("lengthscale", l12)}, 2);
+    case S_FBM: return make("fbm", (gp_kernel_arg[]){ARG("hurst", h)}, 1);
+    case S_IWIENER: return make("iwiener", NULL, 0);
+    case S_GIBBS: {
+        gp_func *l = gp_func_polynomial((const double[]){0.5, 0, 1}, 3, &err);
+        gp_kernel *k = make("gibbs", (gp_kernel_arg[]){{"lengthscale", NULL, 0, 0, l}}, 1);
+        gp_func_release(l);
+        return k;
+    }
+    case S_ARCCOS: return make("arccos", (gp_kernel_arg[]){ARG("bias_var", half), ARG("weight_var", one)}, 2);
+    case S_NNGP:
+    case S_NTK:
+        return make(c == S_NNGP ? "nngp" : "ntk",
+                    (gp_kernel_arg[]){ARG("depth", two), ARG("activation", (double[]){c == S_NTK}),
+                                      {"weight_var", sw_l, 3, 1, NULL}, {"bias_var", sb_l, 3, 1, NULL}},
+                    4);
+    case S_CHANGEPOINT: {
+        gp_kernel *r = make("rbf", (gp_kernel_arg[]){ARG("lengthscale", ls7)}, 1), *l = make("linear", NULL, 0);
+        gp_kernel *k = gp_kernel_changepoint(r, l, 0.5, 3, 0, &err);
+        gp_kernel_release(r);
+        gp_kernel_release(l);
+        return k;
+    }
+    default: {
+        gp_kernel *l = make("linear", (gp_kernel_arg[]){ARG("offset", one)}, 1);
+        gp_kernel *k = gp_kernel_power(l, 3, &err);
+        gp_kernel_release(l);
+        return k;
+    }
+    }
+}
+
+/* 20000 exact draws of GP(0, k) at 4 points: every mean and covariance
+ * within 5 SE of the formula (so a wrong formula in the kernel fails). */
+static void test_sampling_matches_the_formulas(void **state)
+{
+    (void)state;
+    gp_error err = {0};
+    const double pts1[] = {0.1, 0.35, 0.9, 1.6}, pts2[] = {0.3, -1.2, 1.5, 0.4, -0.7, -0.9, 0.2, 0.1};
+    for (int c = 0; c < S_COUNT; c++) {
+        const int two_d = c == S_ARCCOS || c == S_NNGP || c == S_NTK;
+        gp_matrix *X = two_d ? test_matrix_rows(4, 2, pts2) : test_matrix_rows(4, 1, pts1);
+        gp_kernel *k = sampling_kernel(c);
+        gp_func *zero = gp_func_constant(0, &err);
+        gp_process *f = gp_process_new(zero, k, &err);
+        gp_matrix *S = gp_matrix_alloc(4, 20000), *K = gp_matrix_alloc(4, 4);
+        gp_rng rng;
+        gp_rng_seed(&rng, 100 + (unsigned)c);
+        assert_int_equal(gp_process_sample_joint(&f, 1, X, 0, &rng, &S, NULL, 0, NULL, &err), GP_OK);
+        for (size_t i = 0; i < 4; i++)
+            for (size_t j = 0; j < 4; j++) {
+                const double x[2] = {GP_AT(X, i, 0), two_d ? GP_AT(X, i, 1) : 0};
+                const double y[2] = {GP_AT(X, j, 0), two_d ? GP_AT(X, j, 1) : 0};
+                GP_AT(K, i, j) = ref_at(c, x, y);
+            }
+        const double z = test_max_z(S, NULL, K);
+        if (!(z <= 5)) {
+            char text[300];
+            gp_kernel_describe(k, text, sizeof text);
+            fail_msg("%s: draws are %.2f SE from the formula", text, z);
+        }
+        gp_matrix_free(S);
+        gp_matrix_free(K);
+        gp_matrix_free(X);
+        gp_process_release(f);
+        gp_kernel_release(k);
+        gp_func_release(zero);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +702,7 @@ int main(void)
         cmocka_unit_test(test_arccos_vs_integration),
         cmocka_unit_test(test_nngp_ntk_vs_integration),
         cmocka_unit_test(test_nodes),
+        cmocka_unit_test(test_sampling_matches_the_formulas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
