@@ -481,4 +481,5 @@ void lgp_open_kernel(lua_State *L)
     lua_pushcfunction(L, l_changepoint);
     lua_setfield(L, -2, "changepoint");
     lgp_open_func(L);
+    lgp_open_mlp_network(L);
 }

@@ -15,4 +15,7 @@ void **lgp_newkernel(lua_State *L);
 /* Push a new Lua kernel value holding a new reference to k. */
 void lgp_pushkernel(lua_State *L, gp_kernel *k);
 
+/* gp.mlp_network (lmlp.c), opened with the kernels it stands beside. */
+void lgp_open_mlp_network(lua_State *L);
+
 #endif
