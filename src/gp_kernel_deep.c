@@ -235,16 +235,12 @@ static double deep_at(const gp_leaf_eval *e, size_t i, size_t j, int ntk)
     return ntk ? t : kl;
 }
 
-static void nngp_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, double *out)
+/* the NNGP or, for the ntk descriptor, the NTK */
+static void deep_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, double *out)
 {
+    const int ntk = e->k->desc == &gp_kdesc_ntk;
     for (size_t i = i0; i < i1; i++)
-        out[i - i0] = deep_at(e, i, j, 0);
-}
-
-static void ntk_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, double *out)
-{
-    for (size_t i = i0; i < i1; i++)
-        out[i - i0] = deep_at(e, i, j, 1);
+        out[i - i0] = deep_at(e, i, j, ntk);
 }
 
 #define DEEP_PARAMS                                                                                \
@@ -261,7 +257,7 @@ const gp_kernel_desc gp_kdesc_nngp = {
     .note = "K^L: K^0 = sb2 + sw2 x.x'/d, K^l = sb2 + sw2 E[phi(u) phi(v)]",
     .params = DEEP_PARAMS,
     .geometry = GP_GEOM_CUSTOM,
-    .column = nngp_column,
+    .column = deep_column,
     .setup = nngp_setup,
     .prepare = nngp_prepare,
     .nodiff = deep_nodiff};
@@ -271,7 +267,7 @@ const gp_kernel_desc gp_kdesc_ntk = {
     .note = "T^L: T^0 = K^0, T^l = K^l + sw2 E[phi'(u) phi'(v)] T^(l-1)",
     .params = DEEP_PARAMS,
     .geometry = GP_GEOM_CUSTOM,
-    .column = ntk_column,
+    .column = deep_column,
     .setup = nngp_setup,
     .prepare = nngp_prepare,
     .nodiff = deep_nodiff};

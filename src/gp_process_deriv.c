@@ -201,33 +201,31 @@ static int same_atom(const gp_process *a, const gp_process *b)
                       a->dim == b->dim);
 }
 
+typedef struct atom_list {
+    const gp_process **list;
+    size_t *n, cap;
+} atom_list;
+
+static int add_atom(void *ctx, const gp_process *q)
+{
+    atom_list *l = ctx;
+    if (q->type != PROC_LEAF && q->type != PROC_DERIV)
+        return 1; /* look inside */
+    size_t i = 0;
+    while (i < *l->n && !same_atom(l->list[i], q))
+        i++;
+    if (i < *l->n)
+        return 0;
+    if (*l->n == l->cap)
+        return -1;
+    l->list[(*l->n)++] = q;
+    return 0;
+}
+
 int gp_process_collect_atoms(const gp_process *p, const gp_process **list, size_t *n, size_t cap)
 {
-    gp_stack s;
-    gp_stack_init(&s, sizeof p);
-    gp_stack_push(&s, &p);
-    int rc = 0;
-    const gp_process *q;
-    while (rc == 0 && gp_stack_pop(&s, &q)) {
-        if (q->type == PROC_LEAF || q->type == PROC_DERIV) {
-            size_t i = 0;
-            while (i < *n && !same_atom(list[i], q))
-                i++;
-            if (i == *n && *n == cap)
-                rc = -1;
-            else if (i == *n)
-                list[(*n)++] = q;
-            continue;
-        }
-        if (q->b)
-            gp_stack_push(&s, &q->b);
-        if (q->a)
-            gp_stack_push(&s, &q->a);
-    }
-    if (s.failed)
-        rc = -1;
-    gp_stack_free(&s);
-    return rc;
+    atom_list l = {list, n, cap};
+    return gp_process_visit(p, add_atom, &l);
 }
 
 int gp_process_atom_joint(const gp_process *atom, const gp_process *const *list, size_t n)

@@ -62,6 +62,12 @@ void proc_walk_init(proc_walk *w, const gp_process *p, proc_type family);
 int proc_walk_next(proc_walk *w, const gp_process **term, const gp_func **offset);
 void proc_walk_free(proc_walk *w);
 
+/* Call visit(ctx, q) for every node q of p, depth first and left to right,
+ * each as often as it appears; visit returns 1 to descend into q's
+ * children, 0 not to, -1 to stop. Returns -1 if stopped or out of memory.
+ * Iterative. */
+int gp_process_visit(const gp_process *p, int (*visit)(void *ctx, const gp_process *q), void *ctx);
+
 /* Append the distinct leaves of p (first appearance, left to right) to
  * list[*n] (capacity cap). Returns 0, or -1 if cap is too small or memory
  * ran out. Iterative. */

@@ -10,17 +10,6 @@
 #include "gp_kernel_impl.h"
 #include "test_util.h"
 
-#define ARG(n, v) {n, v, sizeof v / sizeof *v, 1, NULL}
-
-static gp_kernel *make(const char *name, const gp_kernel_arg *args, size_t n)
-{
-    gp_error err = {0};
-    gp_kernel *k = gp_kernel_new_named(name, args, n, &err);
-    if (!k)
-        fail_msg("%s: %s", name, err.msg);
-    return k;
-}
-
 /* k(x + a u, y + b w) for rows x of X and y of Y */
 static double k_moved(const gp_kernel *k, const gp_matrix *X, size_t i, const gp_matrix *Y,
                       size_t j, const double *u, double a, const double *w, double b)
@@ -82,8 +71,8 @@ static void test_closed_forms_1d(void **state)
     (void)state;
     gp_error err = {0};
     const double a = 1.5, l = 0.7, ls[] = {l}, amp[] = {a};
-    const gp_kernel_arg args[] = {ARG("amplitude", amp), ARG("lengthscale", ls)};
-    gp_kernel *r = make("rbf", args, 2), *m = make("matern52", args, 2);
+    const gp_kernel_arg args[] = {TEST_ARG("amplitude", amp), TEST_ARG("lengthscale", ls)};
+    gp_kernel *r = test_kernel_named("rbf", args, 2), *m = test_kernel_named("matern52", args, 2);
     gp_matrix *X = test_matrix_rows(3, 1, (double[]){0.3, -0.4, 1.0});
     gp_matrix *Y = test_matrix_rows(2, 1, (double[]){1.1, 0.3});
     gp_matrix *K = gp_matrix_alloc(3, 2);
@@ -114,7 +103,7 @@ static void test_closed_forms_1d(void **state)
     assert_int_equal(gp_kernel_diag_deriv(m, X, one, one, v, &err), GP_OK);
     assert_close(v[0], 5 * a * a / (3 * l * l), 1e-13); /* the variance of f' */
     /* iwiener: f' is Brownian motion, Cov(f'(x), f'(y)) = min(x, y) */
-    gp_kernel *iw = make("iwiener", NULL, 0);
+    gp_kernel *iw = test_kernel_named("iwiener", NULL, 0);
     gp_matrix *P = test_matrix_rows(3, 1, (double[]){0.3, 2.0, 1.0});
     assert_int_equal(gp_kernel_gram_deriv(iw, P, Y, one, one, K, &err), GP_OK);
     for (size_t i = 0; i < 3; i++)
@@ -163,16 +152,16 @@ static void test_leaves_in_2d(void **state)
     const double amp[] = {1.3}, ls2[] = {0.7, 1.9}, alpha[] = {0.8}, nu[] = {1.7}, nu2[] = {4.5},
                  per2[] = {1.1, 2.3}, wt[] = {0.6, 1.4}, mu[] = {0.3, -0.2, 0.1, 0.5},
                  var[] = {0.2, 0.9, 0.4, 0.3}, off[] = {0.4}, deg[] = {3}, gam[] = {2}, big[] = {2.5, 3.5};
-    const gp_kernel_arg rbf[] = {ARG("amplitude", amp), ARG("lengthscale", ls2)};
-    const gp_kernel_arg rq[] = {ARG("lengthscale", ls2), ARG("alpha", alpha)};
-    const gp_kernel_arg m1[] = {ARG("lengthscale", ls2), ARG("nu", nu)};
-    const gp_kernel_arg m2[] = {ARG("lengthscale", ls2), ARG("nu", nu2)};
-    const gp_kernel_arg ge[] = {ARG("lengthscale", ls2), ARG("gamma", gam)};
-    const gp_kernel_arg per[] = {ARG("amplitude", amp), ARG("lengthscale", ls2), ARG("period", per2)};
-    const gp_kernel_arg cosv[] = {ARG("period", per2)};
-    const gp_kernel_arg sm[] = {ARG("weights", wt), {"means", mu, 2, 2, NULL},
+    const gp_kernel_arg rbf[] = {TEST_ARG("amplitude", amp), TEST_ARG("lengthscale", ls2)};
+    const gp_kernel_arg rq[] = {TEST_ARG("lengthscale", ls2), TEST_ARG("alpha", alpha)};
+    const gp_kernel_arg m1[] = {TEST_ARG("lengthscale", ls2), TEST_ARG("nu", nu)};
+    const gp_kernel_arg m2[] = {TEST_ARG("lengthscale", ls2), TEST_ARG("nu", nu2)};
+    const gp_kernel_arg ge[] = {TEST_ARG("lengthscale", ls2), TEST_ARG("gamma", gam)};
+    const gp_kernel_arg per[] = {TEST_ARG("amplitude", amp), TEST_ARG("lengthscale", ls2), TEST_ARG("period", per2)};
+    const gp_kernel_arg cosv[] = {TEST_ARG("period", per2)};
+    const gp_kernel_arg sm[] = {TEST_ARG("weights", wt), {"means", mu, 2, 2, NULL},
                                 {"variances", var, 2, 2, NULL}};
-    const gp_kernel_arg poly[] = {ARG("degree", deg), ARG("offset", off)};
+    const gp_kernel_arg poly[] = {TEST_ARG("degree", deg), TEST_ARG("offset", off)};
     struct {
         const char *name;
         const gp_kernel_arg *args;
@@ -182,14 +171,14 @@ static void test_leaves_in_2d(void **state)
                  {"cosine", cosv, 1}, {"sm", sm, 3},        {"linear", NULL, 0},  {"polynomial", poly, 2},
                  {"constant", NULL, 0}};
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
-        gp_kernel *k = make(cases[c].name, cases[c].args, cases[c].n);
+        gp_kernel *k = test_kernel_named(cases[c].name, cases[c].args, cases[c].n);
         check_fd(k, X, Y, u, w, 2e-5);
         gp_kernel_release(k);
     }
     for (int q = 1; q <= 3; q++) {
         const double qv[] = {q};
-        const gp_kernel_arg wl[] = {ARG("lengthscale", big), ARG("q", qv)};
-        gp_kernel *k = make("wendland", wl, 2);
+        const gp_kernel_arg wl[] = {TEST_ARG("lengthscale", big), TEST_ARG("q", qv)};
+        gp_kernel *k = test_kernel_named("wendland", wl, 2);
         check_fd(k, X, Y, u, w, 2e-5);
         gp_kernel_release(k);
     }
@@ -203,9 +192,9 @@ static void test_algebra(void **state)
     gp_error err = {0};
     gp_matrix *X = test_random_points(5, 2, -1.5, 1.5, 15), *Y = test_random_points(4, 2, -1, 2, 16);
     const double u[] = {0.6, -0.8}, w[] = {0.3, 1.2}, s[] = {1.5, 0.5}, c[] = {0.3}, ls[] = {0.8};
-    const gp_kernel_arg rbf_a[] = {ARG("lengthscale", ls)};
-    gp_kernel *r = make("rbf", rbf_a, 1), *p = make("periodic", NULL, 0);
-    gp_kernel *l = make("linear", NULL, 0), *m = make("matern52", NULL, 0);
+    const gp_kernel_arg rbf_a[] = {TEST_ARG("lengthscale", ls)};
+    gp_kernel *r = test_kernel_named("rbf", rbf_a, 1), *p = test_kernel_named("periodic", NULL, 0);
+    gp_kernel *l = test_kernel_named("linear", NULL, 0), *m = test_kernel_named("matern52", NULL, 0);
     gp_kernel *sl = gp_kernel_scale(0.5, l, &err), *sum = gp_kernel_sum(r, sl, &err);
     gp_kernel *prod = gp_kernel_product(sum, p, &err), *pw = gp_kernel_power(m, 3, &err);
     gp_kernel *str = gp_kernel_stretch(r, s, 2, &err), *sh = gp_kernel_shift(p, c, 1, &err);
@@ -235,20 +224,20 @@ static void test_rough_kernels_are_refused(void **state)
     (void)state;
     gp_error err = {0};
     const double nu[] = {0.7}, gam[] = {1.5}, q0[] = {0};
-    const gp_kernel_arg m[] = {ARG("nu", nu)}, ge[] = {ARG("gamma", gam)}, wl[] = {ARG("q", q0)};
+    const gp_kernel_arg m[] = {TEST_ARG("nu", nu)}, ge[] = {TEST_ARG("gamma", gam)}, wl[] = {TEST_ARG("q", q0)};
     struct {
         gp_kernel *k;
         const char *why;
     } cases[] = {
-        {make("exponential", NULL, 0), "nowhere differentiable: the exponential k(r) has a kink"},
-        {make("ou", NULL, 0), "nowhere differentiable"},
-        {make("matern", m, 1), "nu <= 1"},
-        {make("gammaexp", ge, 1), "cusp at r = 0"},
-        {make("wendland", wl, 1), "q = 0"},
-        {make("brownian", NULL, 0), "nowhere differentiable"},
-        {make("white", NULL, 0), "not even continuous"},
-        {make("fbm", NULL, 0), "nowhere differentiable"},
-        {make("nngp", NULL, 0), "not implemented"},
+        {test_kernel_named("exponential", NULL, 0), "nowhere differentiable: the exponential k(r) has a kink"},
+        {test_kernel_named("ou", NULL, 0), "nowhere differentiable"},
+        {test_kernel_named("matern", m, 1), "nu <= 1"},
+        {test_kernel_named("gammaexp", ge, 1), "cusp at r = 0"},
+        {test_kernel_named("wendland", wl, 1), "q = 0"},
+        {test_kernel_named("brownian", NULL, 0), "nowhere differentiable"},
+        {test_kernel_named("white", NULL, 0), "not even continuous"},
+        {test_kernel_named("fbm", NULL, 0), "nowhere differentiable"},
+        {test_kernel_named("nngp", NULL, 0), "not implemented"},
     };
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
         assert_int_equal(gp_kernel_check_differentiable(cases[c].k, &err), GP_ERR_ARG);
@@ -256,7 +245,7 @@ static void test_rough_kernels_are_refused(void **state)
             fail_msg("message \"%s\" does not say \"%s\"", err.msg, cases[c].why);
     }
     /* anywhere in an expression; the message names the leaf */
-    gp_kernel *r = make("rbf", NULL, 0);
+    gp_kernel *r = test_kernel_named("rbf", NULL, 0);
     gp_kernel *s = gp_kernel_sum(r, cases[0].k, &err);
     assert_int_equal(gp_kernel_check_differentiable(s, &err), GP_ERR_ARG);
     assert_non_null(strstr(err.msg, "derivative: exponential(amplitude=1, lengthscale=1; "

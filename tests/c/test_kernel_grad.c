@@ -9,17 +9,6 @@
 #include "gp_kernel_impl.h" /* the descriptors, to find the free parameters */
 #include "test_util.h"
 
-#define ARG(n, v) {n, v, sizeof v / sizeof *v, 1, NULL}
-
-static gp_kernel *make(const char *name, const gp_kernel_arg *args, size_t n)
-{
-    gp_error err = {0};
-    gp_kernel *k = gp_kernel_new_named(name, args, n, &err);
-    if (!k)
-        fail_msg("%s: %s", name, err.msg);
-    return k;
-}
-
 /* k with parameter p moved by h (the others at their values), evaluated at X, Y. */
 static gp_matrix *gram_moved(const gp_kernel *k, const gp_kernel_param *ps, size_t np, size_t p,
                              double h, const gp_matrix *X, const gp_matrix *Y)
@@ -124,18 +113,18 @@ static void test_leaves_in_2d(void **state)
                  nu[] = {0.7}, nu2[] = {3.2}, per2[] = {1.1, 2.3}, w[] = {0.6, 1.4},
                  mu[] = {0.3, -0.2, 0.1, 0.5}, var[] = {0.2, 0.9, 0.4, 0.3}, off[] = {0.4},
                  s2[] = {0.8}, deg[] = {3}, hurst[] = {0.3};
-    const gp_kernel_arg rbf[] = {ARG("amplitude", amp), ARG("lengthscale", ls2)};
-    const gp_kernel_arg rq[] = {ARG("amplitude", amp), ARG("lengthscale", ls2), ARG("alpha", alpha)};
-    const gp_kernel_arg ge[] = {ARG("lengthscale", ls2), ARG("gamma", gam)};
-    const gp_kernel_arg m1[] = {ARG("lengthscale", ls2), ARG("nu", nu)};
-    const gp_kernel_arg m2[] = {ARG("amplitude", amp), ARG("lengthscale", ls2), ARG("nu", nu2)};
-    const gp_kernel_arg per[] = {ARG("amplitude", amp), ARG("lengthscale", ls2), ARG("period", per2)};
-    const gp_kernel_arg cosv[] = {ARG("amplitude", amp), ARG("period", per2)};
-    const gp_kernel_arg sm[] = {ARG("weights", w), {"means", mu, 2, 2, NULL},
+    const gp_kernel_arg rbf[] = {TEST_ARG("amplitude", amp), TEST_ARG("lengthscale", ls2)};
+    const gp_kernel_arg rq[] = {TEST_ARG("amplitude", amp), TEST_ARG("lengthscale", ls2), TEST_ARG("alpha", alpha)};
+    const gp_kernel_arg ge[] = {TEST_ARG("lengthscale", ls2), TEST_ARG("gamma", gam)};
+    const gp_kernel_arg m1[] = {TEST_ARG("lengthscale", ls2), TEST_ARG("nu", nu)};
+    const gp_kernel_arg m2[] = {TEST_ARG("amplitude", amp), TEST_ARG("lengthscale", ls2), TEST_ARG("nu", nu2)};
+    const gp_kernel_arg per[] = {TEST_ARG("amplitude", amp), TEST_ARG("lengthscale", ls2), TEST_ARG("period", per2)};
+    const gp_kernel_arg cosv[] = {TEST_ARG("amplitude", amp), TEST_ARG("period", per2)};
+    const gp_kernel_arg sm[] = {TEST_ARG("weights", w), {"means", mu, 2, 2, NULL},
                                 {"variances", var, 2, 2, NULL}};
-    const gp_kernel_arg lin[] = {ARG("variance", s2), ARG("offset", off)};
-    const gp_kernel_arg poly[] = {ARG("degree", deg), ARG("variance", s2), ARG("offset", off)};
-    const gp_kernel_arg fbm[] = {ARG("amplitude", amp), ARG("hurst", hurst)};
+    const gp_kernel_arg lin[] = {TEST_ARG("variance", s2), TEST_ARG("offset", off)};
+    const gp_kernel_arg poly[] = {TEST_ARG("degree", deg), TEST_ARG("variance", s2), TEST_ARG("offset", off)};
+    const gp_kernel_arg fbm[] = {TEST_ARG("amplitude", amp), TEST_ARG("hurst", hurst)};
     struct {
         const char *name;
         const gp_kernel_arg *args;
@@ -147,7 +136,7 @@ static void test_leaves_in_2d(void **state)
                  {"linear", lin, 2},      {"polynomial", poly, 3}, {"fbm", fbm, 2},
                  {"wendland", rbf, 2},    {"gibbs", rbf, 1},     {"white", NULL, 0}};
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
-        gp_kernel *k = make(cases[c].name, cases[c].args, cases[c].n);
+        gp_kernel *k = test_kernel_named(cases[c].name, cases[c].args, cases[c].n);
         check_fd(k, X, NULL, 1e-6);
         check_fd(k, X, Y, 1e-6);
         gp_kernel_release(k);
@@ -155,8 +144,8 @@ static void test_leaves_in_2d(void **state)
     /* Wendland for every q (its polynomial changes with q and the dimension) */
     for (int q = 0; q <= 3; q++) {
         const double qv[] = {q}, big[] = {2.5, 3.5};
-        const gp_kernel_arg wl[] = {ARG("lengthscale", big), ARG("q", qv)};
-        gp_kernel *k = make("wendland", wl, 2);
+        const gp_kernel_arg wl[] = {TEST_ARG("lengthscale", big), TEST_ARG("q", qv)};
+        gp_kernel *k = test_kernel_named("wendland", wl, 2);
         check_fd(k, X, Y, 1e-6);
         gp_kernel_release(k);
     }
@@ -172,10 +161,10 @@ static void test_algebra(void **state)
     gp_error err = {0};
     gp_matrix *X = test_random_points(6, 2, -1.5, 1.5, 7), *Y = test_random_points(5, 2, -1, 2, 8);
     const double ls[] = {0.8}, per[] = {1.7}, s[] = {1.5, 0.5}, c[] = {0.3};
-    const gp_kernel_arg rbf_a[] = {ARG("lengthscale", ls)};
-    const gp_kernel_arg per_a[] = {ARG("period", per)};
-    gp_kernel *r = make("rbf", rbf_a, 1), *p = make("periodic", per_a, 1);
-    gp_kernel *l = make("linear", NULL, 0), *m = make("matern52", NULL, 0);
+    const gp_kernel_arg rbf_a[] = {TEST_ARG("lengthscale", ls)};
+    const gp_kernel_arg per_a[] = {TEST_ARG("period", per)};
+    gp_kernel *r = test_kernel_named("rbf", rbf_a, 1), *p = test_kernel_named("periodic", per_a, 1);
+    gp_kernel *l = test_kernel_named("linear", NULL, 0), *m = test_kernel_named("matern52", NULL, 0);
     gp_kernel *half_l = gp_kernel_scale(0.5, l, &err);
     gp_kernel *sum = gp_kernel_sum(r, half_l, &err);
     gp_kernel *prod = gp_kernel_product(sum, p, &err);
@@ -224,9 +213,9 @@ static void test_names_and_values(void **state)
     (void)state;
     gp_error err = {0};
     const double ls2[] = {0.7, 1.9}, mu[] = {0.3, -0.2, 0.1, 0.5}, w[] = {1, 2};
-    const gp_kernel_arg rbf_a[] = {ARG("lengthscale", ls2)};
-    const gp_kernel_arg sm_a[] = {ARG("weights", w), {"means", mu, 2, 2, NULL}};
-    gp_kernel *a = make("rbf", rbf_a, 1), *b = make("rbf", NULL, 0), *s = make("sm", sm_a, 2);
+    const gp_kernel_arg rbf_a[] = {TEST_ARG("lengthscale", ls2)};
+    const gp_kernel_arg sm_a[] = {TEST_ARG("weights", w), {"means", mu, 2, 2, NULL}};
+    gp_kernel *a = test_kernel_named("rbf", rbf_a, 1), *b = test_kernel_named("rbf", NULL, 0), *s = test_kernel_named("sm", sm_a, 2);
     gp_kernel *sb = gp_kernel_scale(2, b, &err), *ab = gp_kernel_sum(a, sb, &err);
     gp_kernel *k = gp_kernel_sum(ab, s, &err);
     gp_kernel_param ps[32];

@@ -14,17 +14,7 @@
 #include "gp_rff.h"
 #include "test_util.h"
 
-#define ARG(n, v) {n, v, sizeof v / sizeof *v, 1, NULL}
 #define NDRAWS 20000
-
-static gp_kernel *make(const char *name, const gp_kernel_arg *args, size_t n)
-{
-    gp_error err = {0};
-    gp_kernel *k = gp_kernel_new_named(name, args, n, &err);
-    if (!k)
-        fail_msg("%s: %s", name, err.msg);
-    return k;
-}
 
 /* max |z| of RFF draws of k (J features each) against the kernel ref */
 static double rff_z(const gp_kernel *k, const gp_kernel *ref, const gp_matrix *X, size_t J,
@@ -62,11 +52,11 @@ static void test_rff_matern_any_nu(void **state)
     gp_matrix *X2 = test_matrix_rows(3, 2, (double[]){0, 0, 0.2, -0.3, 0.9, 0.5});
     const double nu[] = {0.7}, nu_near[] = {1.2}, nu2[] = {3.2}, nu2_near[] = {0.9},
                  ls[] = {0.8, 1.6}, amp[] = {1.4};
-    gp_kernel *k = make("matern", (gp_kernel_arg[]){ARG("nu", nu), ARG("amplitude", amp)}, 2);
-    gp_kernel *n = make("matern", (gp_kernel_arg[]){ARG("nu", nu_near), ARG("amplitude", amp)}, 2);
+    gp_kernel *k = test_kernel_named("matern", (gp_kernel_arg[]){TEST_ARG("nu", nu), TEST_ARG("amplitude", amp)}, 2);
+    gp_kernel *n = test_kernel_named("matern", (gp_kernel_arg[]){TEST_ARG("nu", nu_near), TEST_ARG("amplitude", amp)}, 2);
     check_rff(k, n, X1, 1);
-    gp_kernel *k2 = make("matern", (gp_kernel_arg[]){ARG("nu", nu2), ARG("lengthscale", ls)}, 2);
-    gp_kernel *n2 = make("matern", (gp_kernel_arg[]){ARG("nu", nu2_near), ARG("lengthscale", ls)}, 2);
+    gp_kernel *k2 = test_kernel_named("matern", (gp_kernel_arg[]){TEST_ARG("nu", nu2), TEST_ARG("lengthscale", ls)}, 2);
+    gp_kernel *n2 = test_kernel_named("matern", (gp_kernel_arg[]){TEST_ARG("nu", nu2_near), TEST_ARG("lengthscale", ls)}, 2);
     check_rff(k2, n2, X2, 2);
     gp_kernel *rel[] = {k, n, k2, n2};
     for (size_t i = 0; i < 4; i++)
@@ -83,13 +73,13 @@ static void test_rff_gammaexp(void **state)
     const double gs[] = {0.6, 1.3, 2.0}, near[] = {0.8, 1.0, 1.6}, ls[] = {0.9, 0.6};
     for (int i = 0; i < 3; i++) {
         const double g[] = {gs[i]}, gn[] = {near[i]};
-        gp_kernel *k = make("gammaexp", (gp_kernel_arg[]){ARG("gamma", g), ARG("lengthscale", ls)}, 2);
-        gp_kernel *n = make("gammaexp", (gp_kernel_arg[]){ARG("gamma", gn), ARG("lengthscale", ls)}, 2);
+        gp_kernel *k = test_kernel_named("gammaexp", (gp_kernel_arg[]){TEST_ARG("gamma", g), TEST_ARG("lengthscale", ls)}, 2);
+        gp_kernel *n = test_kernel_named("gammaexp", (gp_kernel_arg[]){TEST_ARG("gamma", gn), TEST_ARG("lengthscale", ls)}, 2);
         check_rff(k, n, X2, 10 + (unsigned)i);
         gp_kernel_release(k);
         gp_kernel_release(n);
-        gp_kernel *k1 = make("gammaexp", (gp_kernel_arg[]){ARG("gamma", g)}, 1);
-        gp_kernel *n1 = make("gammaexp", (gp_kernel_arg[]){ARG("gamma", gn)}, 1);
+        gp_kernel *k1 = test_kernel_named("gammaexp", (gp_kernel_arg[]){TEST_ARG("gamma", g)}, 1);
+        gp_kernel *n1 = test_kernel_named("gammaexp", (gp_kernel_arg[]){TEST_ARG("gamma", gn)}, 1);
         check_rff(k1, n1, X1, 20 + (unsigned)i);
         gp_kernel_release(k1);
         gp_kernel_release(n1);
@@ -104,16 +94,16 @@ static void test_rff_sm_and_cosine(void **state)
     gp_matrix *X1 = test_matrix_rows(4, 1, (double[]){0, 0.2, 0.7, 1.3});
     gp_matrix *X2 = test_matrix_rows(3, 2, (double[]){0, 0, 0.2, -0.3, 0.9, 0.5});
     const double w[] = {0.7, 1.5}, mu[] = {0.25, 1.1}, v[] = {0.04, 0.3}, mu_near[] = {0.25, 0.9};
-    gp_kernel *k = make("sm", (gp_kernel_arg[]){ARG("weights", w), ARG("means", mu), ARG("variances", v)}, 3);
-    gp_kernel *n = make("sm", (gp_kernel_arg[]){ARG("weights", w), ARG("means", mu_near), ARG("variances", v)}, 3);
+    gp_kernel *k = test_kernel_named("sm", (gp_kernel_arg[]){TEST_ARG("weights", w), TEST_ARG("means", mu), TEST_ARG("variances", v)}, 3);
+    gp_kernel *n = test_kernel_named("sm", (gp_kernel_arg[]){TEST_ARG("weights", w), TEST_ARG("means", mu_near), TEST_ARG("variances", v)}, 3);
     check_rff(k, n, X1, 3);
     const double mu2[] = {0.2, 0.5, -0.3, 0.1}, mu2n[] = {0.2, 0.5, 0.3, 0.1}, v2[] = {0.1};
-    gp_kernel *k2 = make("sm", (gp_kernel_arg[]){ARG("weights", w), {"means", mu2, 2, 2, NULL}, ARG("variances", v2)}, 3);
-    gp_kernel *n2 = make("sm", (gp_kernel_arg[]){ARG("weights", w), {"means", mu2n, 2, 2, NULL}, ARG("variances", v2)}, 3);
+    gp_kernel *k2 = test_kernel_named("sm", (gp_kernel_arg[]){TEST_ARG("weights", w), {"means", mu2, 2, 2, NULL}, TEST_ARG("variances", v2)}, 3);
+    gp_kernel *n2 = test_kernel_named("sm", (gp_kernel_arg[]){TEST_ARG("weights", w), {"means", mu2n, 2, 2, NULL}, TEST_ARG("variances", v2)}, 3);
     check_rff(k2, n2, X2, 4);
     const double per[] = {1.5, 2.5}, pern[] = {1.5, 2.0};
-    gp_kernel *c = make("cosine", (gp_kernel_arg[]){ARG("period", per)}, 1);
-    gp_kernel *cn = make("cosine", (gp_kernel_arg[]){ARG("period", pern)}, 1);
+    gp_kernel *c = test_kernel_named("cosine", (gp_kernel_arg[]){TEST_ARG("period", per)}, 1);
+    gp_kernel *cn = test_kernel_named("cosine", (gp_kernel_arg[]){TEST_ARG("period", pern)}, 1);
     check_rff(c, cn, X2, 5);
     gp_kernel *rel[] = {k, n, k2, n2, c, cn};
     for (size_t i = 0; i < 6; i++)
@@ -130,10 +120,10 @@ static void test_grid_covers_new_kernels(void **state)
     const double nu[] = {0.7}, g[] = {1.3}, w[] = {0.7, 1.5}, mu[] = {0.25, 1.1}, v[] = {0.04, 0.3},
                  q[] = {2}, ls[] = {1.5};
     gp_kernel *ks[] = {
-        make("matern", (gp_kernel_arg[]){ARG("nu", nu)}, 1),
-        make("gammaexp", (gp_kernel_arg[]){ARG("gamma", g)}, 1),
-        make("sm", (gp_kernel_arg[]){ARG("weights", w), ARG("means", mu), ARG("variances", v)}, 3),
-        make("wendland", (gp_kernel_arg[]){ARG("q", q), ARG("lengthscale", ls)}, 2),
+        test_kernel_named("matern", (gp_kernel_arg[]){TEST_ARG("nu", nu)}, 1),
+        test_kernel_named("gammaexp", (gp_kernel_arg[]){TEST_ARG("gamma", g)}, 1),
+        test_kernel_named("sm", (gp_kernel_arg[]){TEST_ARG("weights", w), TEST_ARG("means", mu), TEST_ARG("variances", v)}, 3),
+        test_kernel_named("wendland", (gp_kernel_arg[]){TEST_ARG("q", q), TEST_ARG("lengthscale", ls)}, 2),
     };
     const double a = -0.5, h = 0.3;
     gp_matrix *X = gp_matrix_alloc(6, 1);

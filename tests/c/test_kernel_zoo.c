@@ -16,17 +16,7 @@
 #include "gp_process.h"
 #include "test_util.h"
 
-#define ARG(n, v) {n, v, sizeof v / sizeof *v, 1, NULL}
 #define PI 3.14159265358979323846
-
-static gp_kernel *make(const char *name, const gp_kernel_arg *args, size_t n)
-{
-    gp_error err = {0};
-    gp_kernel *k = gp_kernel_new_named(name, args, n, &err);
-    if (!k)
-        fail_msg("%s: %s", name, err.msg);
-    return k;
-}
 
 static double k1(const gp_kernel *k, double x, double y)
 {
@@ -91,8 +81,8 @@ static void test_matern_any_nu(void **state)
     const double nus[] = {0.3, 0.7, 1.2, 2.0, 3.5, 7.25}, rs[] = {0.02, 0.5, 1, 2.5, 6};
     for (size_t a = 0; a < 6; a++) {
         const double nu[] = {nus[a]}, amp[] = {1.7}, ls[] = {0.8};
-        const gp_kernel_arg args[] = {ARG("nu", nu), ARG("amplitude", amp), ARG("lengthscale", ls)};
-        gp_kernel *k = make("matern", args, 3);
+        const gp_kernel_arg args[] = {TEST_ARG("nu", nu), TEST_ARG("amplitude", amp), TEST_ARG("lengthscale", ls)};
+        gp_kernel *k = test_kernel_named("matern", args, 3);
         assert_close(k1(k, 0.4, 0.4), amp[0] * amp[0], 0);
         for (size_t b = 0; b < 5; b++) {
             const double want = matern_ref(nus[a], amp[0], rs[b]);
@@ -103,8 +93,8 @@ static void test_matern_any_nu(void **state)
     /* nu = 3.5: R&W's closed form; nu = 1/2, 3/2, 5/2: the very same bits as
      * exponential, matern32, matern52 */
     const double nu35[] = {3.5};
-    const gp_kernel_arg a35[] = {ARG("nu", nu35)};
-    gp_kernel *k35 = make("matern", a35, 1);
+    const gp_kernel_arg a35[] = {TEST_ARG("nu", nu35)};
+    gp_kernel *k35 = test_kernel_named("matern", a35, 1);
     for (size_t b = 0; b < 5; b++)
         assert_close(k1(k35, 0, rs[b]), matern_half(3, rs[b]), 1e-13);
     gp_kernel_release(k35);
@@ -112,8 +102,8 @@ static void test_matern_any_nu(void **state)
     gp_matrix *X = test_random_points(40, 2, -3, 3, 21);
     for (int p = 0; p < 3; p++) {
         const double nu[] = {p + 0.5}, ls[] = {0.6, 1.3};
-        const gp_kernel_arg am[] = {ARG("nu", nu), ARG("lengthscale", ls)}, ac[] = {ARG("lengthscale", ls)};
-        gp_kernel *m = make("matern", am, 2), *c = make(closed[p], ac, 1);
+        const gp_kernel_arg am[] = {TEST_ARG("nu", nu), TEST_ARG("lengthscale", ls)}, ac[] = {TEST_ARG("lengthscale", ls)};
+        gp_kernel *m = test_kernel_named("matern", am, 2), *c = test_kernel_named(closed[p], ac, 1);
         gp_matrix *K = test_gram(m, X, NULL), *C = test_gram(c, X, NULL);
         assert_memory_equal(K->data, C->data, 40 * 40 * sizeof(double));
         for (size_t b = 0; b < 5; b++) {
@@ -128,8 +118,8 @@ static void test_matern_any_nu(void **state)
     gp_matrix_free(X);
     /* large nu: the rbf */
     const double big[] = {1e4};
-    const gp_kernel_arg ab[] = {ARG("nu", big)};
-    gp_kernel *kb = make("matern", ab, 1);
+    const gp_kernel_arg ab[] = {TEST_ARG("nu", big)};
+    gp_kernel *kb = test_kernel_named("matern", ab, 1);
     assert_close(k1(kb, 0, 1.3), exp(-1.3 * 1.3 / 2), 1e-4);
     assert_close(k1(kb, 0, 1e200), 0, 0); /* far apart: 0, not NaN */
     gp_kernel_release(kb);
@@ -141,8 +131,8 @@ static void test_gammaexp(void **state)
 {
     (void)state;
     const double g[] = {0.6}, ls[] = {0.9}, amp[] = {1.2};
-    const gp_kernel_arg args[] = {ARG("gamma", g), ARG("lengthscale", ls), ARG("amplitude", amp)};
-    gp_kernel *k = make("gammaexp", args, 3);
+    const gp_kernel_arg args[] = {TEST_ARG("gamma", g), TEST_ARG("lengthscale", ls), TEST_ARG("amplitude", amp)};
+    gp_kernel *k = test_kernel_named("gammaexp", args, 3);
     for (double r = 0; r < 4; r += 0.7)
         assert_close(k1(k, -1, -1 + r), 1.44 * exp(-pow(r / 0.9, 0.6)), 1e-14);
     const double x[] = {0.3, -0.2}, y[] = {1.0, 0.4};
@@ -151,11 +141,11 @@ static void test_gammaexp(void **state)
     gp_kernel_release(k);
     /* gamma = 2: the rbf with length-scale l / sqrt2; gamma = 1: the exponential */
     const double two[] = {2}, one[] = {1}, ls2[] = {0.9 / sqrt(2)};
-    const gp_kernel_arg a2[] = {ARG("gamma", two), ARG("lengthscale", ls)},
-                        a1[] = {ARG("gamma", one), ARG("lengthscale", ls)};
-    const gp_kernel_arg r[] = {ARG("lengthscale", ls2)}, e[] = {ARG("lengthscale", ls)};
-    gp_kernel *g2 = make("gammaexp", a2, 2), *g1 = make("gammaexp", a1, 2);
-    gp_kernel *rbf = make("rbf", r, 1), *ex = make("exponential", e, 1);
+    const gp_kernel_arg a2[] = {TEST_ARG("gamma", two), TEST_ARG("lengthscale", ls)},
+                        a1[] = {TEST_ARG("gamma", one), TEST_ARG("lengthscale", ls)};
+    const gp_kernel_arg r[] = {TEST_ARG("lengthscale", ls2)}, e[] = {TEST_ARG("lengthscale", ls)};
+    gp_kernel *g2 = test_kernel_named("gammaexp", a2, 2), *g1 = test_kernel_named("gammaexp", a1, 2);
+    gp_kernel *rbf = test_kernel_named("rbf", r, 1), *ex = test_kernel_named("exponential", e, 1);
     for (double t = 0; t < 3; t += 0.37) {
         assert_close(k1(g2, 0, t), k1(rbf, 0, t), 1e-15);
         assert_close(k1(g1, 0, t), k1(ex, 0, t), 1e-15);
@@ -170,8 +160,8 @@ static void test_spectral_mixture(void **state)
     (void)state;
     /* 1-D, two components */
     const double w[] = {0.7, 1.5}, mu[] = {0.25, 1.1}, v[] = {0.04, 0.3};
-    const gp_kernel_arg a1[] = {ARG("weights", w), ARG("means", mu), ARG("variances", v)};
-    gp_kernel *k = make("sm", a1, 3);
+    const gp_kernel_arg a1[] = {TEST_ARG("weights", w), TEST_ARG("means", mu), TEST_ARG("variances", v)};
+    gp_kernel *k = test_kernel_named("sm", a1, 3);
     for (double t = -2; t < 2; t += 0.3) {
         double want = 0;
         for (int q = 0; q < 2; q++)
@@ -183,8 +173,8 @@ static void test_spectral_mixture(void **state)
     /* 2-D: the cosine of the dot product (Wilson & Adams eq. 12); means and
      * variances Q x d; one variance for all */
     const double mu2[] = {0.2, 0.5, -0.3, 0.1}, var1[] = {0.1};
-    const gp_kernel_arg a2[] = {ARG("weights", w), {"means", mu2, 2, 2, NULL}, ARG("variances", var1)};
-    gp_kernel *k2 = make("sm", a2, 3);
+    const gp_kernel_arg a2[] = {TEST_ARG("weights", w), {"means", mu2, 2, 2, NULL}, TEST_ARG("variances", var1)};
+    gp_kernel *k2 = test_kernel_named("sm", a2, 3);
     const double x[] = {0.3, -0.4}, y[] = {1.1, 0.2}, t0 = -0.8, t1 = -0.6;
     double want = 0;
     for (int q = 0; q < 2; q++) /* mu2 column-major: mu_q = (mu2[q], mu2[2 + q]) */
@@ -195,11 +185,11 @@ static void test_spectral_mixture(void **state)
     /* shapes that do not fit are refused, naming what is wrong */
     gp_error err = {0};
     const double mu3[] = {0.1, 0.2, 0.3};
-    const gp_kernel_arg bad[] = {ARG("weights", w), ARG("means", mu3)};
+    const gp_kernel_arg bad[] = {TEST_ARG("weights", w), TEST_ARG("means", mu3)};
     assert_null(gp_kernel_new_named("sm", bad, 2, &err));
     assert_string_equal(err.msg, "sm: means must have one row per component (2 weights), got a "
                                  "3 x 1 matrix");
-    gp_kernel *k1d = make("sm", a1, 3);
+    gp_kernel *k1d = test_kernel_named("sm", a1, 3);
     gp_matrix *X = test_random_points(2, 2, 0, 1, 3), *K = gp_matrix_alloc(2, 2);
     assert_int_equal(gp_kernel_gram(k1d, X, NULL, K, &err), GP_ERR_DIM);
     assert_non_null(strstr(err.msg, "sm: the means are 1-D but X is 2-D"));
@@ -228,8 +218,8 @@ static void test_wendland(void **state)
     (void)state;
     for (int q = 0; q <= 3; q++) {
         const double qv[] = {q}, ls[] = {1.6}, amp[] = {0.9};
-        const gp_kernel_arg args[] = {ARG("q", qv), ARG("lengthscale", ls), ARG("amplitude", amp)};
-        gp_kernel *k = make("wendland", args, 3);
+        const gp_kernel_arg args[] = {TEST_ARG("q", qv), TEST_ARG("lengthscale", ls), TEST_ARG("amplitude", amp)};
+        gp_kernel *k = test_kernel_named("wendland", args, 3);
         for (double s = 0; s < 1.3; s += 0.09)
             assert_close(k1(k, 0.2, 0.2 + 1.6 * s), 0.81 * pp_ref(q, 1, s), 1e-14);
         const double x[3] = {0.1, 0.2, -0.3}, y[3] = {0.5, -0.1, 0.4};
@@ -248,8 +238,8 @@ static void test_periodic_ard(void **state)
 {
     (void)state;
     const double ls[] = {1, 2}, per[] = {1.5, 0.7};
-    const gp_kernel_arg args[] = {ARG("lengthscale", ls), ARG("period", per)};
-    gp_kernel *k = make("periodic", args, 2);
+    const gp_kernel_arg args[] = {TEST_ARG("lengthscale", ls), TEST_ARG("period", per)};
+    gp_kernel *k = test_kernel_named("periodic", args, 2);
     const double x[] = {0.3, -0.2}, y[] = {1.0, 0.9};
     const double s0 = sin(PI * 0.7 / 1.5), s1 = sin(PI * 1.1 / 0.7);
     assert_close(test_kernel_at(k, x, y, 2), exp(-2 * (s0 * s0 / 1 + s1 * s1 / 4)), 1e-15);
@@ -264,8 +254,8 @@ static void test_fbm_iwiener_gibbs(void **state)
     (void)state;
     gp_error err = {0};
     const double h[] = {0.75}, amp[] = {1.1};
-    const gp_kernel_arg af[] = {ARG("hurst", h), ARG("amplitude", amp)};
-    gp_kernel *f = make("fbm", af, 2);
+    const gp_kernel_arg af[] = {TEST_ARG("hurst", h), TEST_ARG("amplitude", amp)};
+    gp_kernel *f = test_kernel_named("fbm", af, 2);
     const double pts[] = {-1.5, -0.2, 0, 0.4, 2.3};
     for (int i = 0; i < 5; i++)
         for (int j = 0; j < 5; j++) {
@@ -281,15 +271,15 @@ static void test_fbm_iwiener_gibbs(void **state)
                  1e-14);
     gp_kernel_release(f);
     const double half[] = {0.5};
-    const gp_kernel_arg ab[] = {ARG("hurst", half)};
-    gp_kernel *b = make("fbm", ab, 1), *br = make("brownian", NULL, 0);
+    const gp_kernel_arg ab[] = {TEST_ARG("hurst", half)};
+    gp_kernel *b = test_kernel_named("fbm", ab, 1), *br = test_kernel_named("brownian", NULL, 0);
     assert_close(k1(b, 0.7, 1.9), k1(br, 0.7, 1.9), 1e-15); /* H = 1/2, x > 0: min(x, y) */
     gp_kernel_release(b);
     gp_kernel_release(br);
 
     const double s2[] = {2.5};
-    const gp_kernel_arg aw[] = {ARG("variance", s2)};
-    gp_kernel *w = make("iwiener", aw, 1);
+    const gp_kernel_arg aw[] = {TEST_ARG("variance", s2)};
+    gp_kernel *w = test_kernel_named("iwiener", aw, 1);
     for (int i = 2; i < 5; i++)
         for (int j = 2; j < 5; j++) {
             const double x = pts[i], y = pts[j], m = fmin(x, y);
@@ -302,8 +292,8 @@ static void test_fbm_iwiener_gibbs(void **state)
 
     /* Gibbs with l(x) = 0.5 + x^2 (R&W eq. 4.32, one length-scale for both dimensions) */
     gp_func *l = gp_func_polynomial((const double[]){0.5, 0, 1}, 3, &err);
-    gp_kernel_arg ag[] = {{"lengthscale", NULL, 0, 0, l}, ARG("amplitude", amp)};
-    gp_kernel *g = make("gibbs", ag, 2);
+    gp_kernel_arg ag[] = {{"lengthscale", NULL, 0, 0, l}, TEST_ARG("amplitude", amp)};
+    gp_kernel *g = test_kernel_named("gibbs", ag, 2);
     for (int i = 0; i < 5; i++)
         for (int j = 0; j < 5; j++) {
             const double x = pts[i], y = pts[j], lx = 0.5 + x * x, ly = 0.5 + y * y;
@@ -317,7 +307,7 @@ static void test_fbm_iwiener_gibbs(void **state)
     const double lc[] = {0.8};
     gp_func *c = gp_func_constant(0.8, &err);
     gp_kernel_arg gc[] = {{"lengthscale", NULL, 0, 0, c}};
-    gp_kernel *gk = make("gibbs", gc, 1), *rbf = make("rbf", (gp_kernel_arg[]){ARG("lengthscale", lc)}, 1);
+    gp_kernel *gk = test_kernel_named("gibbs", gc, 1), *rbf = test_kernel_named("rbf", (gp_kernel_arg[]){TEST_ARG("lengthscale", lc)}, 1);
     const double x3[] = {0.1, 0.5, -0.2}, y3[] = {0.9, -0.3, 0.4};
     assert_close(test_kernel_at(gk, x3, y3, 3), test_kernel_at(rbf, x3, y3, 3), 1e-15);
     gp_kernel_release(gk);
@@ -325,7 +315,7 @@ static void test_fbm_iwiener_gibbs(void **state)
     /* a length-scale that is not positive is an error naming the point */
     gp_func *bad = gp_func_polynomial((const double[]){0, 1}, 2, &err);
     gp_kernel_arg gb[] = {{"lengthscale", NULL, 0, 0, bad}};
-    gp_kernel *kb = make("gibbs", gb, 1);
+    gp_kernel *kb = test_kernel_named("gibbs", gb, 1);
     gp_matrix *P = test_matrix_rows(2, 1, (double[]){0.5, -0.5}), *K2 = gp_matrix_alloc(2, 2);
     assert_int_equal(gp_kernel_gram(kb, P, NULL, K2, &err), GP_ERR_ARG);
     assert_string_equal(err.msg, "gibbs: the length-scale function must be > 0, got -0.5 at row 2 "
@@ -415,8 +405,8 @@ static void test_arccos_vs_integration(void **state)
     for (int n = 0; n <= 2; n++)
         for (int bias = 0; bias <= 1; bias++) {
             const double ord[] = {n}, wv[] = {1.3}, bv[] = {bias ? 0.6 : 0};
-            const gp_kernel_arg args[] = {ARG("order", ord), ARG("weight_var", wv), ARG("bias_var", bv)};
-            gp_kernel *k = make("arccos", args, 3);
+            const gp_kernel_arg args[] = {TEST_ARG("order", ord), TEST_ARG("weight_var", wv), TEST_ARG("bias_var", bv)};
+            gp_kernel *k = test_kernel_named("arccos", args, 3);
             for (int i = 0; i < 5; i++)
                 for (int j = 0; j < 5; j++) {
                     const double *x = pts[i], *y = pts[j];
@@ -468,10 +458,10 @@ static void test_nngp_ntk_vs_integration(void **state)
         for (int act = 0; act <= 1; act++)
             for (int L = 1; L <= 3; L++) {
                 const double depth[] = {L}, ai[] = {act};
-                gp_kernel_arg args[] = {ARG("depth", depth), ARG("activation", ai),
+                gp_kernel_arg args[] = {TEST_ARG("depth", depth), TEST_ARG("activation", ai),
                                         {"weight_var", sw, (size_t)L + 1, 1, NULL},
                                         {"bias_var", sb, (size_t)L + 1, 1, NULL}};
-                gp_kernel *k = make(ntk ? "ntk" : "nngp", args, 4);
+                gp_kernel *k = test_kernel_named(ntk ? "ntk" : "nngp", args, 4);
                 for (int i = 0; i < 4; i++)
                     for (int j = 0; j < 4; j++) {
                         const double want = deep_ref(ntk, act == 0, L, sw, sb, pts[i], pts[j], 2);
@@ -485,8 +475,8 @@ static void test_nngp_ntk_vs_integration(void **state)
     /* depth 1, ReLU, no bias, weight_var 2 in 2-D: 2 E[relu relu] under
      * K^0 = (2/2) x.y, which is the order-1 arc-cosine kernel with weight_var 1 */
     const double two[] = {2}, zero[] = {0}, half[] = {1};
-    gp_kernel *n1 = make("nngp", (gp_kernel_arg[]){ARG("weight_var", two), ARG("bias_var", zero)}, 2);
-    gp_kernel *ac = make("arccos", (gp_kernel_arg[]){ARG("weight_var", half)}, 1);
+    gp_kernel *n1 = test_kernel_named("nngp", (gp_kernel_arg[]){TEST_ARG("weight_var", two), TEST_ARG("bias_var", zero)}, 2);
+    gp_kernel *ac = test_kernel_named("arccos", (gp_kernel_arg[]){TEST_ARG("weight_var", half)}, 1);
     const double x[] = {0.8, -0.3}, y[] = {0.1, 1.7};
     assert_close(test_kernel_at(n1, x, y, 2), test_kernel_at(ac, x, y, 2), 1e-14);
     gp_kernel_release(n1);
@@ -494,7 +484,7 @@ static void test_nngp_ntk_vs_integration(void **state)
     /* per-layer lists of the wrong length are refused */
     gp_error err = {0};
     const double three[] = {1, 1, 1}, d1[] = {1};
-    const gp_kernel_arg bad[] = {ARG("depth", d1), ARG("weight_var", three)};
+    const gp_kernel_arg bad[] = {TEST_ARG("depth", d1), TEST_ARG("weight_var", three)};
     assert_null(gp_kernel_new_named("nngp", bad, 2, &err));
     assert_non_null(strstr(err.msg, "nngp: weight_var must be one number or one per weight layer "
                                     "(depth + 1 = 2"));
@@ -521,8 +511,8 @@ static void test_nodes(void **state)
     (void)state;
     gp_error err = {0};
     const double ls[] = {0.7};
-    gp_kernel *r = make("rbf", (gp_kernel_arg[]){ARG("lengthscale", ls)}, 1);
-    gp_kernel *l = make("linear", NULL, 0);
+    gp_kernel *r = test_kernel_named("rbf", (gp_kernel_arg[]){TEST_ARG("lengthscale", ls)}, 1);
+    gp_kernel *l = test_kernel_named("linear", NULL, 0);
     /* change point: s(x) = 1 / (1 + exp(steepness (x - location))) */
     gp_kernel *cp = gp_kernel_changepoint(r, l, 0.5, 3.0, 0, &err);
     const double pts[] = {-1, 0.2, 0.5, 0.9, 2};
@@ -545,7 +535,7 @@ static void test_nodes(void **state)
     gp_func *w[2] = {gp_func_external(cos_cb, NULL, NULL, "cos", &err),
                      gp_func_external(sin_cb, NULL, NULL, "sin", &err)};
     gp_kernel *tr = gp_kernel_transform(r, w, 2, &err);
-    gp_kernel *per = make("periodic", (gp_kernel_arg[]){ARG("lengthscale", ls),
+    gp_kernel *per = test_kernel_named("periodic", (gp_kernel_arg[]){TEST_ARG("lengthscale", ls),
                                                         {"period", (double[]){2 * PI}, 1, 1, NULL}},
                           2);
     for (double t = -3; t < 3; t += 0.45)
@@ -617,34 +607,34 @@ static gp_kernel *sampling_kernel(int c)
                   mu[] = {0.25, 1.1}, v[] = {0.04, 0.3}, q2[] = {2}, l12[] = {1.2}, h[] = {0.75},
                   one[] = {1}, half[] = {0.5}, two[] = {2}, ls7[] = {0.7};
     switch (c) {
-    case S_MATERN: return make("matern", (gp_kernel_arg[]){ARG("nu", nu), ARG("lengthscale", l8)}, 2);
-    case S_GAMMAEXP: return make("gammaexp", (gp_kernel_arg[]){ARG("gamma", g6), ARG("lengthscale", l9)}, 2);
-    case S_SM: return make("sm", (gp_kernel_arg[]){ARG("weights", w), ARG("means", mu), ARG("variances", v)}, 3);
-    case S_WENDLAND: return make("wendland", (gp_kernel_arg[]){ARG("q", q2), ARG("lengthscale", l12)}, 2);
-    case S_FBM: return make("fbm", (gp_kernel_arg[]){ARG("hurst", h)}, 1);
-    case S_IWIENER: return make("iwiener", NULL, 0);
+    case S_MATERN: return test_kernel_named("matern", (gp_kernel_arg[]){TEST_ARG("nu", nu), TEST_ARG("lengthscale", l8)}, 2);
+    case S_GAMMAEXP: return test_kernel_named("gammaexp", (gp_kernel_arg[]){TEST_ARG("gamma", g6), TEST_ARG("lengthscale", l9)}, 2);
+    case S_SM: return test_kernel_named("sm", (gp_kernel_arg[]){TEST_ARG("weights", w), TEST_ARG("means", mu), TEST_ARG("variances", v)}, 3);
+    case S_WENDLAND: return test_kernel_named("wendland", (gp_kernel_arg[]){TEST_ARG("q", q2), TEST_ARG("lengthscale", l12)}, 2);
+    case S_FBM: return test_kernel_named("fbm", (gp_kernel_arg[]){TEST_ARG("hurst", h)}, 1);
+    case S_IWIENER: return test_kernel_named("iwiener", NULL, 0);
     case S_GIBBS: {
         gp_func *l = gp_func_polynomial((const double[]){0.5, 0, 1}, 3, &err);
-        gp_kernel *k = make("gibbs", (gp_kernel_arg[]){{"lengthscale", NULL, 0, 0, l}}, 1);
+        gp_kernel *k = test_kernel_named("gibbs", (gp_kernel_arg[]){{"lengthscale", NULL, 0, 0, l}}, 1);
         gp_func_release(l);
         return k;
     }
-    case S_ARCCOS: return make("arccos", (gp_kernel_arg[]){ARG("bias_var", half), ARG("weight_var", one)}, 2);
+    case S_ARCCOS: return test_kernel_named("arccos", (gp_kernel_arg[]){TEST_ARG("bias_var", half), TEST_ARG("weight_var", one)}, 2);
     case S_NNGP:
     case S_NTK:
-        return make(c == S_NNGP ? "nngp" : "ntk",
-                    (gp_kernel_arg[]){ARG("depth", two), ARG("activation", (double[]){c == S_NTK}),
+        return test_kernel_named(c == S_NNGP ? "nngp" : "ntk",
+                    (gp_kernel_arg[]){TEST_ARG("depth", two), TEST_ARG("activation", (double[]){c == S_NTK}),
                                       {"weight_var", sw_l, 3, 1, NULL}, {"bias_var", sb_l, 3, 1, NULL}},
                     4);
     case S_CHANGEPOINT: {
-        gp_kernel *r = make("rbf", (gp_kernel_arg[]){ARG("lengthscale", ls7)}, 1), *l = make("linear", NULL, 0);
+        gp_kernel *r = test_kernel_named("rbf", (gp_kernel_arg[]){TEST_ARG("lengthscale", ls7)}, 1), *l = test_kernel_named("linear", NULL, 0);
         gp_kernel *k = gp_kernel_changepoint(r, l, 0.5, 3, 0, &err);
         gp_kernel_release(r);
         gp_kernel_release(l);
         return k;
     }
     default: {
-        gp_kernel *l = make("linear", (gp_kernel_arg[]){ARG("offset", one)}, 1);
+        gp_kernel *l = test_kernel_named("linear", (gp_kernel_arg[]){TEST_ARG("offset", one)}, 1);
         gp_kernel *k = gp_kernel_power(l, 3, &err);
         gp_kernel_release(l);
         return k;

@@ -10,8 +10,6 @@
 #include "gp_process.h"
 #include "test_util.h"
 
-#define ARG(n, v) {n, v, sizeof v / sizeof *v, 1, NULL}
-
 static gp_process *gp_of(const char *kname, const gp_kernel_arg *args, size_t n, gp_func *mean)
 {
     gp_error err = {0};
@@ -67,7 +65,7 @@ static void check_joint(const char *kname, double (*kd)(double, int), unsigned l
 {
     gp_error err = {0};
     const double amp[] = {1.5}, ls[] = {L};
-    const gp_kernel_arg args[] = {ARG("amplitude", amp), ARG("lengthscale", ls)};
+    const gp_kernel_arg args[] = {TEST_ARG("amplitude", amp), TEST_ARG("lengthscale", ls)};
     gp_process *f = gp_of(kname, args, 2, NULL), *df = gp_process_derivative(f, 0, &err);
     assert_non_null(df);
     gp_matrix *X = test_matrix_rows(4, 1, (double[]){0, 0.3, 0.35, 1.2});
@@ -134,7 +132,7 @@ static void test_derivative_of_each_path(void **state)
     (void)state;
     gp_error err = {0};
     const double amp[] = {1.5}, ls[] = {L};
-    const gp_kernel_arg args[] = {ARG("amplitude", amp), ARG("lengthscale", ls)};
+    const gp_kernel_arg args[] = {TEST_ARG("amplitude", amp), TEST_ARG("lengthscale", ls)};
     gp_process *f = gp_of("rbf", args, 2, NULL), *df = gp_process_derivative(f, 0, &err);
     const size_t n = 61, ns = 5;
     const double h = 0.01;
@@ -195,7 +193,7 @@ static void test_algebra_and_means(void **state)
         assert_close(v[i], 1 + X->data[i] * X->data[i] * 5.0 / 3.0, 1e-13);
     /* 2-D: d/dx_2 of an ARD rbf has variance 1 / l_2^2 */
     const double ls[] = {0.5, 2.0};
-    const gp_kernel_arg a2[] = {ARG("lengthscale", ls)};
+    const gp_kernel_arg a2[] = {TEST_ARG("lengthscale", ls)};
     gp_process *h = gp_of("rbf", a2, 1, NULL), *dh = gp_process_derivative(h, 1, &err);
     gp_matrix *X2 = test_random_points(3, 2, -1, 1, 4);
     assert_int_equal(gp_process_var_at(dh, X2, v, &err), GP_OK);
