@@ -252,22 +252,11 @@ static void deep_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, d
      {.name = "bias_var", .kind = GP_PARAM_LIST, .def = 1, .lo = 0, .hi = HUGE_VAL,                \
       .flags = GP_PARAM_NOGRAD}}
 
-const gp_kernel_desc gp_kdesc_nngp = {
-    .name = "nngp",
-    .note = "K^L: K^0 = sb2 + sw2 x.x'/d, K^l = sb2 + sw2 E[phi(u) phi(v)]",
-    .params = DEEP_PARAMS,
-    .geometry = GP_GEOM_CUSTOM,
-    .column = deep_column,
-    .setup = nngp_setup,
-    .prepare = nngp_prepare,
-    .nodiff = deep_nodiff};
+#define DEEP_DESC(kname, knote)                                                                    \
+    {.name = kname, .note = knote, .params = DEEP_PARAMS, .geometry = GP_GEOM_CUSTOM,              \
+     .column = deep_column, .setup = nngp_setup, .prepare = nngp_prepare, .nodiff = deep_nodiff}
 
-const gp_kernel_desc gp_kdesc_ntk = {
-    .name = "ntk",
-    .note = "T^L: T^0 = K^0, T^l = K^l + sw2 E[phi'(u) phi'(v)] T^(l-1)",
-    .params = DEEP_PARAMS,
-    .geometry = GP_GEOM_CUSTOM,
-    .column = deep_column,
-    .setup = nngp_setup,
-    .prepare = nngp_prepare,
-    .nodiff = deep_nodiff};
+const gp_kernel_desc gp_kdesc_nngp =
+    DEEP_DESC("nngp", "K^L: K^0 = sb2 + sw2 x.x'/d, K^l = sb2 + sw2 E[phi(u) phi(v)]");
+const gp_kernel_desc gp_kdesc_ntk =
+    DEEP_DESC("ntk", "T^L: T^0 = K^0, T^l = K^l + sw2 E[phi'(u) phi'(v)] T^(l-1)");

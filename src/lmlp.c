@@ -47,34 +47,42 @@ static int l_mlp_network(lua_State *L)
     return lgp_fillbox(L, box, gp_mlp_new(depth, width, nw, act, wv, nwv, bv, nbv, &err), &err);
 }
 
-/* net:sample(x [, {n = 1, seed = s}]) -> F (points x n), each column a fresh network. */
-static int m_sample(lua_State *L)
+/* The network at 1, the points at 2 and the draws' options at 3 of a
+ * method fname that samples networks (n required when need_n). */
+static gp_mlp *draw_args(lua_State *L, const char *fname, int need_n, gp_matrix **X,
+                         lgp_options *o, lgp_draws *d)
 {
     static const char *const known[] = {LGP_DRAW_OPTIONS, NULL};
     gp_mlp *net = check_mlp(L, 1);
-    gp_matrix *X = lgp_checkmatrix(L, 2);
+    *X = lgp_checkmatrix(L, 2);
+    lgp_options_open(o, L, 3, fname, known);
+    if (need_n)
+        lgp_opt_require(o, "n", "the number of networks");
+    lgp_opt_draws(o, d);
+    return net;
+}
+
+/* net:sample(x [, {n = 1, seed = s}]) -> F (points x n), each column a fresh network. */
+static int m_sample(lua_State *L)
+{
+    gp_matrix *X;
     lgp_options o;
     lgp_draws d;
-    lgp_open_draws(&o, &d, L, 3, "sample", known);
+    const gp_mlp *net = draw_args(L, "sample", 0, &X, &o, &d);
     gp_matrix *F = lgp_pushdraws(L, X->rows, &d);
     gp_error err;
     return gp_mlp_sample(net, X, d.rng, F, &err) ? lgp_raise(L, &err) : 1;
 }
 
-/* net:empirical_kernel(x [, {n = 1000, seed = s}]) -> K, SE: the finite
+/* net:empirical_kernel(x, {n = networks [, seed = s]}) -> K, SE: the finite
  * network's covariance from n networks (Rao-Blackwellised in the readout)
  * and its standard errors. */
 static int m_empirical_kernel(lua_State *L)
 {
-    static const char *const known[] = {LGP_DRAW_OPTIONS, NULL};
-    gp_mlp *net = check_mlp(L, 1);
-    gp_matrix *X = lgp_checkmatrix(L, 2);
+    gp_matrix *X;
     lgp_options o;
     lgp_draws d;
-    lgp_options_open(&o, L, 3, "empirical_kernel", known);
-    if (!lgp_opt_has(&o, "n"))
-        return lgp_error(L, "empirical_kernel: option 'n' (the number of networks) is required");
-    lgp_opt_draws(&o, &d);
+    const gp_mlp *net = draw_args(L, "empirical_kernel", 1, &X, &o, &d);
     gp_matrix *K = lgp_pushmatrix(L, X->rows, X->rows), *SE = lgp_pushmatrix(L, X->rows, X->rows);
     gp_error err;
     return gp_mlp_empirical_kernel(net, X, d.n, d.rng, K, SE, &err) ? lgp_raise(L, &err) : 2;
