@@ -8,9 +8,12 @@
  * finite and > 0, got -1"). r = ||x - x'|| (Euclidean); with per-dimension
  * length-scales l_j, r/l is read as sqrt(sum_j ((x_j - x'_j)/l_j)^2).
  *
- * The leaf kernels and their parametrisations are the table in
- * gp_kernel_leaves.c (each also states its parametrisation in describe and in
- * the README); C shorthands for the chapter's kernels follow below.
+ * The leaf kernels are the table in gp_kernel_leaves.c; each descriptor, with
+ * its formulas, lives in the file of its family (gp_kernel_impl.h lists
+ * them) and states its parametrisation in describe and in the README. C
+ * shorthands for the chapter's kernels follow below. Beyond values, every
+ * expression has analytic hyperparameter gradients and input derivatives
+ * (the two sections at the end).
  *
  * No function here returns a non-finite number: where a value overflows (a
  * polynomial of high degree, a warp returning 1e200) the evaluation fails with

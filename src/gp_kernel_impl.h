@@ -1,8 +1,9 @@
-/* gp_kernel_impl.h: private to the gp_kernel*.c files (and gp_func.c, for
- * the text builder at the end).
+/* gp_kernel_impl.h: private to the gp_kernel*.c files (and gp_func.c and
+ * gp_mlp.c, for the text builder at the end and the nngp's parameters).
  *
  * The kernel node layout; the leaf descriptor (gp_kernel_desc) with its
- * formula hooks, filled in by the table in gp_kernel_leaves.c; the entry
+ * formula hooks, one per kernel beside its formulas, listed by the table in
+ * gp_kernel_leaves.c; the entry
  * points between the tree (gp_kernel.c, gp_kernel_eval.c) and the leaves
  * (gp_kernel_leaf.c); and a small snprintf-style text builder with a
  * shortest-round-trip number format shared by the describe functions. */

@@ -564,7 +564,7 @@ static void test_nodes(void **state)
 
 /* The reference covariance of case c at 1-D x, y (2-D for the network kernels). */
 enum { S_MATERN, S_GAMMAEXP, S_SM, S_WENDLAND, S_FBM, S_IWIENER, S_GIBBS, S_ARCCOS, S_NNGP, S_NTK,
-       S_CHANGEPOINT, S_POWER, S_COUNT };
+       S_PERIODIC, S_CHANGEPOINT, S_TRANSFORM, S_POWER, S_COUNT };
 
 static const double sw_l[] = {1.5, 2.0, 0.8}, sb_l[] = {0.2, 0.1, 0.5};
 
@@ -592,6 +592,14 @@ static double ref_at(int c, const double *x, const double *y)
     }
     case S_NNGP: return deep_ref(0, 1, 2, sw_l, sb_l, x, y, 2);
     case S_NTK: return deep_ref(1, 0, 2, sw_l, sb_l, x, y, 2);
+    case S_PERIODIC: { /* 2-D: lengthscales {1, 2}, periods {1.5, 0.7} */
+        const double s0 = sin(PI * (x[0] - y[0]) / 1.5), s1 = sin(PI * (x[1] - y[1]) / 0.7);
+        return exp(-2 * (s0 * s0 + s1 * s1 / 4));
+    }
+    case S_TRANSFORM: { /* rbf(l = 0.7) of (cos x, sin x) */
+        const double s = sin(t / 2);
+        return exp(-4 * s * s / (2 * 0.49));
+    }
     case S_CHANGEPOINT: {
         const double sx = 1 / (1 + exp(3 * (x[0] - 0.5))), sy = 1 / (1 + exp(3 * (y[0] - 0.5)));
         return sx * sy * exp(-t * t / (2 * 0.49)) + (1 - sx) * (1 - sy) * x[0] * y[0];
@@ -626,6 +634,20 @@ static gp_kernel *sampling_kernel(int c)
                     (gp_kernel_arg[]){TEST_ARG("depth", two), TEST_ARG("activation", (double[]){c == S_NTK}),
                                       {"weight_var", sw_l, 3, 1, NULL}, {"bias_var", sb_l, 3, 1, NULL}},
                     4);
+    case S_PERIODIC: {
+        static double ls2[] = {1, 2}, per2[] = {1.5, 0.7};
+        return test_kernel_named("periodic", (gp_kernel_arg[]){TEST_ARG("lengthscale", ls2), TEST_ARG("period", per2)}, 2);
+    }
+    case S_TRANSFORM: {
+        gp_func *fs[2] = {gp_func_external(cos_cb, NULL, NULL, "cos", &err),
+                          gp_func_external(sin_cb, NULL, NULL, "sin", &err)};
+        gp_kernel *r = test_kernel_named("rbf", (gp_kernel_arg[]){TEST_ARG("lengthscale", ls7)}, 1);
+        gp_kernel *k = gp_kernel_transform(r, fs, 2, &err);
+        gp_kernel_release(r);
+        gp_func_release(fs[0]);
+        gp_func_release(fs[1]);
+        return k;
+    }
     case S_CHANGEPOINT: {
         gp_kernel *r = test_kernel_named("rbf", (gp_kernel_arg[]){TEST_ARG("lengthscale", ls7)}, 1), *l = test_kernel_named("linear", NULL, 0);
         gp_kernel *k = gp_kernel_changepoint(r, l, 0.5, 3, 0, &err);
@@ -650,7 +672,7 @@ static void test_sampling_matches_the_formulas(void **state)
     gp_error err = {0};
     const double pts1[] = {0.1, 0.35, 0.9, 1.6}, pts2[] = {0.3, -1.2, 1.5, 0.4, -0.7, -0.9, 0.2, 0.1};
     for (int c = 0; c < S_COUNT; c++) {
-        const int two_d = c == S_ARCCOS || c == S_NNGP || c == S_NTK;
+        const int two_d = c == S_ARCCOS || c == S_NNGP || c == S_NTK || c == S_PERIODIC;
         gp_matrix *X = two_d ? test_matrix_rows(4, 2, pts2) : test_matrix_rows(4, 1, pts1);
         gp_kernel *k = sampling_kernel(c);
         gp_func *zero = gp_func_constant(0, &err);
