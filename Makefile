@@ -1,6 +1,7 @@
 # gprior: Gaussian-process priors in C, scripted from Lua, drawn by gnuplot.
 #
-#   make plots                  install what is missing, build, run lua/chapter/*.lua (gprior batch)
+#   make plots                  install what is missing, build, run lua/chapter/*.lua and
+#                               lua/examples/*.lua (gprior batch)
 #   make test                   every test suite; last line "total: N passed, N failed"
 #   make SANITIZER=address test the same under AddressSanitizer (or =undefined)
 #   make valgrind               the C suites and the Lua suite (callbacks and coroutines too) under valgrind
@@ -77,7 +78,7 @@ build: $(BIN) $(MODULE) $(TESTS)
 
 plots: deps
 	@$(MAKE) --no-print-directory build
-	@./$(BIN) batch lua/chapter $(if $(SEED),--seed $(SEED)) $(if $(OUT),--out $(OUT))
+	@./$(BIN) batch lua/chapter lua/examples $(if $(SEED),--seed $(SEED)) $(if $(OUT),--out $(OUT))
 
 test: deps
 	@$(MAKE) --no-print-directory build

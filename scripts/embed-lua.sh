@@ -8,6 +8,7 @@ set -eu
 for f in "$@"; do
     name="gprior.$(basename "$f" .lua)"
     printf '{"%s", "@%s", (const char[]){\n' "$name" "$f"
-    od -An -v -tu1 "$f" | awk '{ for (i = 1; i <= NF; i++) printf "%s,", $i; print "" }'
+    # bytes above 127 (UTF-8 text) are cast: char may be signed
+    od -An -v -tu1 "$f" | awk '{ for (i = 1; i <= NF; i++) printf($i > 127 ? "(char)%s," : "%s,", $i); print "" }'
     printf '0}},\n'
 done

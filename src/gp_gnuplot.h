@@ -1,7 +1,7 @@
-/* gp_gnuplot.h: everything that speaks gnuplot's language, the only door
- * between user strings and gnuplot. gp_gnuplot.c also holds the writer of a
- * figure's script (gp_figure_script, declared in gp_plot.h): the one place
- * where gnuplot commands are composed.
+/* gp_gnuplot.h: the only door between user strings and gnuplot, and running
+ * it. The writer of a figure's script (gp_figure_script, declared in
+ * gp_plot.h) is gp_plot_script.c: the one place where gnuplot commands are
+ * composed, every string in them through gp_gnuplot_quote.
  *
  * 1. Quoting. Every user string that ends up in a gnuplot script (titles,
  *    labels, key titles, file names) goes through gp_gnuplot_quote, which

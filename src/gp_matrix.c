@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gp_file.h"
 
 size_t gp_matrix_bytes(size_t rows, size_t cols)
 {
@@ -123,6 +122,19 @@ gp_code gp_linspace_step(const char *fname, double a, double b, size_t n, int in
     return GP_OK;
 }
 
+gp_matrix *gp_matrix_resize_cols(gp_matrix *m, size_t cols)
+{
+    const size_t bytes = gp_matrix_bytes(m->rows, cols), old = m->cols;
+    gp_matrix *r = bytes ? realloc(m, bytes) : NULL;
+    if (!r)
+        return NULL;
+    r->data = (double *)(r + 1);
+    if (cols > old)
+        memset(r->data + old * r->rows, 0, (cols - old) * r->rows * sizeof(double));
+    r->cols = cols;
+    return r;
+}
+
 void gp_matrix_linspace(gp_matrix *x, double a, double b)
 {
     size_t n = x->rows * x->cols;
@@ -141,14 +153,19 @@ void gp_matrix_linspace(gp_matrix *x, double a, double b)
         x->data[n - 1] = b;
 }
 
+/* 1 if m is a vector: one column or one row. */
+static int is_vector(const gp_matrix *m)
+{
+    return m->cols == 1 || m->rows == 1;
+}
+
 gp_code gp_matrix_grid(const gp_matrix *xs, const gp_matrix *ys, gp_matrix *out, gp_error *err)
 {
-    if (xs->cols != 1 || ys->cols != 1)
-        return gp_error_set(err, GP_ERR_DIM, "grid: %s coordinates must be a vector (n x 1), got "
-                                             "%zu x %zu",
-                            xs->cols != 1 ? "x" : "y", xs->cols != 1 ? xs->rows : ys->rows,
-                            xs->cols != 1 ? xs->cols : ys->cols);
-    size_t nx = xs->rows, ny = ys->rows;
+    if (!is_vector(xs) || !is_vector(ys))
+        return gp_error_set(err, GP_ERR_DIM, "grid: %s coordinates must be a vector, got %zu x %zu",
+                            is_vector(xs) ? "y" : "x", is_vector(xs) ? ys->rows : xs->rows,
+                            is_vector(xs) ? ys->cols : xs->cols);
+    size_t nx = xs->rows * xs->cols, ny = ys->rows * ys->cols;
     if (out->rows != nx * ny || out->cols != 2)
         return gp_error_set(err, GP_ERR_DIM, "grid: output must be %zu x 2, got %zu x %zu",
                             nx * ny, out->rows, out->cols);
@@ -208,18 +225,6 @@ gp_code gp_matrix_check_finite(const gp_matrix *m, const char *fname, const char
                             name, bad + 1, m->data[bad]);
     return gp_error_set(err, GP_ERR_ARG, "%s: %s(%zu, %zu) is %g (values must be finite)", fname,
                         name, bad % m->rows + 1, bad / m->rows + 1, m->data[bad]);
-}
-
-gp_code gp_matrix_write_tsv(const gp_matrix *m, const char *path, gp_error *err)
-{
-    gp_file file;
-    gp_code rc = gp_file_begin(&file, path, err);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < m->rows; i++)
-        for (size_t j = 0; j < m->cols; j++)
-            fprintf(file.f, "%.17g%c", GP_AT(m, i, j), j + 1 == m->cols ? '\n' : '\t');
-    return gp_file_commit(&file, err);
 }
 
 gp_code gp_check_result(const char *fname, const char *what, const double *v, size_t n,

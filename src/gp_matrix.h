@@ -38,6 +38,12 @@ gp_matrix *gp_matrix_init(void *block, size_t rows, size_t cols);
 gp_matrix *gp_matrix_alloc(size_t rows, size_t cols);
 void gp_matrix_free(gp_matrix *m);
 
+/* Change the column count of a matrix from gp_matrix_alloc (not one laid out
+ * by gp_matrix_init), keeping the first min(old, cols) columns; new columns
+ * are zero. Returns the matrix, which may have moved, or NULL (m unchanged)
+ * on overflow or out of memory. */
+gp_matrix *gp_matrix_resize_cols(gp_matrix *m, size_t cols);
+
 /* The spacing h = (b - a) / (n - 1) of n >= 1 evenly spaced points from a to
  * b (h = 0 for n = 1), computed without overflow even when b - a is not
  * representable (a = -1.7e308, b = 1.7e308). Errors: a or b not finite; with
@@ -54,7 +60,7 @@ gp_code gp_linspace_step(const char *fname, double a, double b, size_t n, int in
 void gp_matrix_linspace(gp_matrix *x, double a, double b);
 
 /* The (nx ny) x 2 matrix out of all pairs (xs_i, ys_j), x varying fastest:
- * row j nx + i is (xs_i, ys_j). xs, ys vectors (n x 1); out preallocated. */
+ * row j nx + i is (xs_i, ys_j). xs, ys vectors (n x 1 or 1 x n); out preallocated. */
 gp_code gp_matrix_grid(const gp_matrix *xs, const gp_matrix *ys, gp_matrix *out, gp_error *err);
 
 /* Element-wise arithmetic out = a op b, where a (or b) NULL stands for the
@@ -73,10 +79,6 @@ size_t gp_matrix_find_nonfinite(const gp_matrix *m);
  * (n x 1), "fname: name(2, 1) is inf" otherwise. */
 gp_code gp_matrix_check_finite(const gp_matrix *m, const char *fname, const char *name,
                                gp_error *err);
-
-/* Write m as tab-separated text, one row per line, %.17g, to path through a
- * temporary file renamed into place (no half-written file on failure). */
-gp_code gp_matrix_write_tsv(const gp_matrix *m, const char *path, gp_error *err);
 
 /* GP_OK if the n values v of a result (named what) are finite; else
  * GP_ERR_NUMERIC: "fname: the variance is inf at entry 3: it overflowed

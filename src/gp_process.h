@@ -84,16 +84,61 @@ gp_code gp_process_band(const gp_process *p, const gp_matrix *X, double k, doubl
 gp_code gp_process_pdf(const gp_process *p, const gp_matrix *X, const double *y, size_t ny,
                        double *density, gp_error *err);
 
+/* How each leaf is sampled (gp_process_sample_joint_opt). */
+typedef enum gp_sample_method {
+    GP_SAMPLE_AUTO,   /* low-rank where it wins, dense otherwise (see below) */
+    GP_SAMPLE_DENSE,  /* the n x n Gram matrix, gp_mvn_factor_gram (gp_sampler.h) */
+    GP_SAMPLE_LOWRANK /* gp_lowrank_factor (gp_lowrank.h), to whatever rank it takes */
+} gp_sample_method;
+
+typedef struct gp_sample_options {
+    gp_sample_method method;  /* default GP_SAMPLE_AUTO */
+    double jitter;            /* relative jitter of the dense Cholesky, K + jitter diag(K)
+                               * (default 0); auto with jitter > 0 is dense */
+    double tol;               /* low-rank stopping rule max_i S_ii / K_ii <= tol (0: n eps) */
+    double max_rank_fraction; /* auto: the low-rank path gives up past rank fraction * n
+                               * (default 0.1) and the dense one is used */
+    size_t lowrank_min_n;     /* auto: fewer points than this go dense directly (default 512) */
+    size_t dense_limit;       /* auto: the dense path is refused above this many points, with
+                               * GP_ERR_DIM (0: no limit, the default) */
+} gp_sample_options;
+
+void gp_sample_options_default(gp_sample_options *opt);
+
+/* "auto", "dense" or "lowrank". */
+const char *gp_sample_method_name(gp_sample_method m);
+
+/* Factor K = k(X, X) by the path opt chooses (NULL: defaults; the rules are
+ * those of gp_process_sample_joint_opt below). On the dense path *K receives
+ * the n x n matrix F refers to (free it after F); on the low-rank path *K is
+ * NULL. Errors: the factorisations' and, when the low-rank path gives up
+ * with more than opt->dense_limit points, GP_ERR_DIM saying so. */
+gp_code gp_sample_factor(const gp_kernel *k, const gp_matrix *X, const gp_sample_options *opt,
+                         gp_matrix **K, gp_factor *F, gp_error *err);
+
 /* Joint draws. The leaves of ps[0..np-1] are collected (each once, in
- * depth-first order of first appearance); each leaf is drawn ns times at X
- * with gp_mvn_factor/gp_mvn_draw (its own n x n matrix, factored in place,
- * freed before the next leaf); then each ps[i] is evaluated from those same
- * draws into outs[i] (n x ns, preallocated). So f, g and u = f + 2 g drawn
- * together are consistent sample by sample.
+ * depth-first order of first appearance); each leaf is drawn ns times at X,
+ * by the path opt chooses (NULL: defaults):
+ *   dense    its n x n Gram matrix, factored in place (gp_mvn_factor_gram) and
+ *            freed before the next leaf;
+ *   lowrank  the matrix-free pivoted Cholesky (gp_lowrank_factor): n x r
+ *            memory, exact at the numerical rank r;
+ *   auto     dense for n < lowrank_min_n or jitter > 0; otherwise low-rank,
+ *            and if its rank would exceed max_rank_fraction * n (or is
+ *            predicted to), dense, with the reason in the info's note.
  * A leaf whose derivatives (gp_process_derivative) appear too is drawn
- * with them, from one factorisation of their joint covariance.
- * infos (may be NULL) receives one gp_factor per leaf (L and piv cleared),
- * at most max_infos of them; *nleaves (may be NULL) receives the leaf count. */
+ * with them, from one dense factorisation of their joint covariance.
+ * Then each ps[i] is evaluated from those same draws into outs[i] (n x ns,
+ * preallocated). So f, g and u = f + 2 g drawn together are consistent sample
+ * by sample. infos (may be NULL) receives one gp_factor per leaf (L, piv and
+ * scale cleared: method, rank, n, jitter, residual, note), at most max_infos
+ * of them; *nleaves (may be NULL) receives the leaf count. */
+gp_code gp_process_sample_joint_opt(gp_process *const *ps, size_t np, const gp_matrix *X,
+                                    const gp_sample_options *opt, gp_rng *rng,
+                                    gp_matrix *const *outs, gp_factor *infos, size_t max_infos,
+                                    size_t *nleaves, gp_error *err);
+
+/* gp_process_sample_joint_opt with the default options and the given jitter. */
 gp_code gp_process_sample_joint(gp_process *const *ps, size_t np, const gp_matrix *X,
                                 double jitter_rel, gp_rng *rng, gp_matrix *const *outs,
                                 gp_factor *infos, size_t max_infos, size_t *nleaves,

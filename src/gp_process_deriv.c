@@ -277,12 +277,10 @@ gp_code gp_process_sample_group(const gp_process *const *list, size_t n, size_t 
     for (size_t p = 0; !rc && p < g; p++)
         for (size_t j = 0; j < ns; j++)
             memcpy(&GP_AT(draws[member[p]], 0, j), &GP_AT(S, p * nx, j), nx * sizeof(double));
-    if (!rc && info) {
-        *info = F;
-        info->L = NULL; /* K is freed below */
-        info->piv = NULL;
-    }
     gp_factor_free(&F);
+    F.L = NULL; /* K is freed below */
+    if (!rc && info)
+        *info = F;
     gp_matrix_free(K);
     gp_matrix_free(S);
     gp_matrix_free(B);

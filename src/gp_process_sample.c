@@ -1,28 +1,137 @@
-/* gp_process_sample.c: joint draws of process expressions from shared leaf draws. */
+/* gp_process_sample.c: joint draws of process expressions from shared leaf
+ * draws, each leaf by the sampling path its options choose. */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gp_lowrank.h"
 #include "gp_process_impl.h"
 
 #define MAX_LEAVES 64
 
-/* ns draws of the leaf GP(m, k) at X into out (n x ns). */
-static gp_code sample_leaf(const gp_process *leaf, const gp_matrix *X, double jitter_rel,
-                           gp_rng *rng, gp_matrix *out, gp_factor *info, gp_error *err)
+void gp_sample_options_default(gp_sample_options *opt)
 {
-    gp_matrix *K = gp_matrix_alloc(X->rows, X->rows);
+    opt->method = GP_SAMPLE_AUTO;
+    opt->jitter = 0.0;
+    opt->tol = 0.0;
+    opt->max_rank_fraction = 0.1;
+    opt->lowrank_min_n = 512;
+    opt->dense_limit = 0;
+}
+
+const char *gp_sample_method_name(gp_sample_method m)
+{
+    switch (m) {
+    case GP_SAMPLE_AUTO:
+        return "auto";
+    case GP_SAMPLE_DENSE:
+        return "dense";
+    case GP_SAMPLE_LOWRANK:
+        return "lowrank";
+    }
+    return "unknown";
+}
+
+static gp_code check_options(const gp_sample_options *opt, gp_error *err)
+{
+    if (opt->method != GP_SAMPLE_AUTO && opt->method != GP_SAMPLE_DENSE &&
+        opt->method != GP_SAMPLE_LOWRANK)
+        return gp_error_set(err, GP_ERR_ARG, "sample: unknown method %d", (int)opt->method);
+    if (!(opt->jitter >= 0.0) || !isfinite(opt->jitter))
+        return gp_error_set(err, GP_ERR_ARG,
+                            "sample: jitter must be finite and >= 0 (relative to each variance), "
+                            "got %g",
+                            opt->jitter);
+    if (!(opt->tol >= 0.0 && opt->tol < 1.0))
+        return gp_error_set(err, GP_ERR_ARG,
+                            "sample: tol must be in [0, 1) (0: n eps), got %g", opt->tol);
+    if (!(opt->max_rank_fraction > 0.0 && opt->max_rank_fraction <= 1.0))
+        return gp_error_set(err, GP_ERR_ARG,
+                            "sample: max_rank_fraction must be in (0, 1], got %g",
+                            opt->max_rank_fraction);
+    if (opt->method == GP_SAMPLE_LOWRANK && opt->jitter > 0.0)
+        return gp_error_set(err, GP_ERR_ARG,
+                            "sample: jitter applies to the dense Cholesky; the low-rank path "
+                            "factors K exactly at its numerical rank and takes none");
+    return GP_OK;
+}
+
+/* *opt checked, or pointed at the defaults (in *defaults) if NULL. */
+static gp_code resolve_options(const gp_sample_options **opt, gp_sample_options *defaults,
+                               gp_error *err)
+{
+    if (!*opt) {
+        gp_sample_options_default(defaults);
+        *opt = defaults;
+    }
+    return check_options(*opt, err);
+}
+
+/* k(X, X) factored densely: F refers to *K (allocated here). */
+static gp_code factor_dense(const gp_kernel *k, const gp_matrix *X, double jitter, gp_matrix **K,
+                            gp_factor *F, gp_error *err)
+{
+    *K = gp_matrix_alloc(X->rows, X->rows);
+    if (!*K)
+        return gp_error_set(err, GP_ERR_NOMEM,
+                            "sample: out of memory for a %zu x %zu covariance (%.3g GB)", X->rows,
+                            X->rows, (double)X->rows * (double)X->rows * 8e-9);
+    gp_code rc = gp_kernel_gram(k, X, NULL, *K, err);
+    return rc ? rc : gp_mvn_factor_gram(*K, jitter, F, err);
+}
+
+gp_code gp_sample_factor(const gp_kernel *k, const gp_matrix *X, const gp_sample_options *opt,
+                         gp_matrix **K, gp_factor *F, gp_error *err)
+{
+    gp_sample_options defaults;
+    *K = NULL;
+    gp_code rc = resolve_options(&opt, &defaults, err);
+    if (rc)
+        return rc;
+    const size_t n = X->rows;
+    const int lowrank = opt->method == GP_SAMPLE_LOWRANK ||
+                        (opt->method == GP_SAMPLE_AUTO && opt->jitter == 0.0 &&
+                         n >= opt->lowrank_min_n);
+    char note[sizeof F->note] = ""; /* why the low-rank path gave up */
+    if (lowrank) {
+        gp_lowrank_options lo = {opt->tol, 0};
+        if (opt->method == GP_SAMPLE_AUTO) {
+            lo.max_rank = (size_t)(opt->max_rank_fraction * (double)n);
+            lo.max_rank = lo.max_rank ? lo.max_rank : 1;
+        }
+        rc = gp_lowrank_factor(k, X, &lo, F, err);
+        if (rc || F->L)
+            return rc;
+        memcpy(note, F->note, sizeof note);
+    }
+    if (opt->method == GP_SAMPLE_AUTO && opt->dense_limit && n > opt->dense_limit)
+        return gp_error_set(err, GP_ERR_DIM,
+                            "%s%sthe dense fallback would need an n x n matrix of %.3g GB (n = "
+                            "%zu > %zu)",
+                            note, *note ? ", and " : "", (double)n * (double)n * 8e-9, n,
+                            opt->dense_limit);
+    rc = factor_dense(k, X, opt->jitter, K, F, err);
+    if (!rc && *note)
+        snprintf(F->note, sizeof F->note, "dense: %s", note);
+    return rc;
+}
+
+/* ns draws of the leaf GP(m, k) at X into out (n x ns). */
+static gp_code sample_leaf(const gp_process *leaf, const gp_matrix *X,
+                           const gp_sample_options *opt, gp_rng *rng, gp_matrix *out,
+                           gp_factor *info, gp_error *err)
+{
     double *mu = malloc(X->rows * sizeof *mu);
+    gp_matrix *K = NULL;
     gp_factor F = {0};
     gp_code rc = GP_OK;
-    if (!K || !mu)
-        rc = gp_error_set(err, GP_ERR_NOMEM, "sample: out of memory for a %zu x %zu covariance",
-                          X->rows, X->rows);
-    if (!rc)
-        rc = gp_kernel_gram(leaf->kernel, X, NULL, K, err);
+    if (!mu)
+        rc = gp_error_set(err, GP_ERR_NOMEM, "sample: out of memory for %zu means", X->rows);
     if (!rc)
         rc = gp_func_eval_rows(leaf->mean, X, mu, err);
     if (!rc) {
-        rc = gp_mvn_factor_gram(K, jitter_rel, &F, err);
+        rc = gp_sample_factor(leaf->kernel, X, opt, &K, &F, err);
         if (rc == GP_ERR_NOT_PSD && err) { /* a kernel should never do this: say which */
             char what[256];
             gp_kernel_describe(leaf->kernel, what, sizeof what);
@@ -34,12 +143,10 @@ static gp_code sample_leaf(const gp_process *leaf, const gp_matrix *X, double ji
     }
     if (!rc)
         rc = gp_mvn_draw(&F, mu, rng, out, err);
-    if (!rc && info) {
-        *info = F;
-        info->L = NULL; /* K is freed below */
-        info->piv = NULL;
-    }
     gp_factor_free(&F);
+    F.L = NULL; /* K is freed below */
+    if (!rc && info)
+        *info = F;
     gp_matrix_free(K);
     free(mu);
     return rc;
@@ -141,7 +248,23 @@ gp_code gp_process_sample_joint(gp_process *const *ps, size_t np, const gp_matri
                                 gp_factor *infos, size_t max_infos, size_t *nleaves,
                                 gp_error *err)
 {
-    gp_code rc = gp_process_check_inputs("sample", X, NULL, err);
+    gp_sample_options opt;
+    gp_sample_options_default(&opt);
+    opt.jitter = jitter_rel;
+    return gp_process_sample_joint_opt(ps, np, X, &opt, rng, outs, infos, max_infos, nleaves,
+                                       err);
+}
+
+gp_code gp_process_sample_joint_opt(gp_process *const *ps, size_t np, const gp_matrix *X,
+                                    const gp_sample_options *opt, gp_rng *rng,
+                                    gp_matrix *const *outs, gp_factor *infos, size_t max_infos,
+                                    size_t *nleaves, gp_error *err)
+{
+    gp_sample_options defaults;
+    gp_code rc = resolve_options(&opt, &defaults, err);
+    if (rc)
+        return rc;
+    rc = gp_process_check_inputs("sample", X, NULL, err);
     if (rc)
         return rc;
     size_t ns = np ? outs[0]->cols : 0;
@@ -166,9 +289,9 @@ gp_code gp_process_sample_joint(gp_process *const *ps, size_t np, const gp_matri
         gp_factor *info = infos && parts < max_infos ? &infos[parts] : NULL;
         parts++;
         if (!gp_process_atom_joint(leaves[l], leaves, nl))
-            rc = sample_leaf(leaves[l], X, jitter_rel, rng, draws[l], info, err);
-        else /* a leaf and its derivatives: all of them at once */
-            rc = gp_process_sample_group(leaves, nl, l, X, jitter_rel, rng, draws, info, err);
+            rc = sample_leaf(leaves[l], X, opt, rng, draws[l], info, err);
+        else /* a leaf and its derivatives: all of them at once (dense) */
+            rc = gp_process_sample_group(leaves, nl, l, X, opt->jitter, rng, draws, info, err);
     }
     for (size_t i = 0; !rc && i < np; i++) {
         rc = evaluate(ps[i], X, leaves, draws, outs[i], err);

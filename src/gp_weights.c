@@ -183,6 +183,8 @@ void gp_weights_release(gp_weights *m)
 
 const gp_basis *gp_weights_basis(const gp_weights *m) { return m->basis; }
 size_t gp_weights_size(const gp_weights *m) { return m->J; }
+const gp_factor *gp_weights_cov_factor(const gp_weights *m) { return m->cov.S ? &m->cov.F : NULL; }
+double gp_weights_cov_scale(const gp_weights *m) { return m->s; }
 
 
 /* *Phi = phi(X), a new n x J matrix (NULL on error). */

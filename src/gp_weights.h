@@ -63,6 +63,10 @@ void gp_weights_release(gp_weights *m); /* frees m; NULL is fine */
 
 const gp_basis *gp_weights_basis(const gp_weights *m);
 size_t gp_weights_size(const gp_weights *m); /* J */
+/* The factor of the weights' covariance S (method, rank, residual), or NULL
+ * when S = s I; and s (meaningful only then). For sampling reports. */
+const gp_factor *gp_weights_cov_factor(const gp_weights *m);
+double gp_weights_cov_scale(const gp_weights *m);
 
 /* Every result below is checked: one that overflowed (features or weights so
  * large that a product is beyond the largest double) is an error. */

@@ -63,7 +63,7 @@ static int l_fourier(lua_State *L)
 static int b_eval(lua_State *L)
 {
     gp_basis *b = check_basis(L, 1);
-    gp_matrix *X = lgp_checkmatrix(L, 2);
+    gp_matrix *X = lgp_checkpoints(L, 2);
     gp_matrix *Phi = lgp_pushmatrix(L, X->rows, gp_basis_size(b));
     gp_error err;
     if (gp_basis_eval(b, X, Phi, &err))
@@ -98,7 +98,8 @@ static int b_index(lua_State *L)
     if (key && strcmp(key, "dc") == 0)
         return b_spacing(L);
     lua_pushvalue(L, 2);
-    lua_rawget(L, lua_upvalueindex(1));
+    if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL && key)
+        return lgp_nomethod(L, "basis", lua_upvalueindex(1), key);
     return 1;
 }
 

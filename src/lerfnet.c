@@ -1,6 +1,7 @@
 /* lerfnet.c: the Lua type of the random erf network (gp.erf_network), whose
  * covariance is the nn kernel at every width J. */
 #include "gp_weights.h"
+#include "linfo.h"
 #include "lkernel.h"
 
 static const lgp_type erfnet_type;
@@ -25,18 +26,24 @@ static int l_erf_network(lua_State *L)
     return lgp_fillbox(L, box, gp_erfnet_new(J, S, v, c, &err), &err);
 }
 
-/* net:sample(x [, {n = 1, seed = s}]) -> F (points x n), each column a fresh network. */
+/* net:sample(x [, {n = 1, seed = s}]) -> F (points x n), info: each column
+ * a fresh network. */
 static int n_sample(lua_State *L)
 {
     static const char *const known[] = {LGP_DRAW_OPTIONS, NULL};
     gp_erfnet *net = check_erfnet(L, 1);
-    gp_matrix *X = lgp_checkmatrix(L, 2);
+    gp_matrix *X = lgp_checkpoints(L, 2);
     lgp_options o;
     lgp_draws d;
     lgp_open_draws(&o, &d, L, 3, "sample", known);
     gp_matrix *F = lgp_pushdraws(L, X->rows, &d);
     gp_error err;
-    return gp_erfnet_sample(net, X, d.rng, F, &err) ? lgp_raise(L, &err) : 1;
+    if (gp_erfnet_sample(net, X, d.rng, F, &err))
+        return lgp_raise(L, &err);
+    gp_report r;
+    gp_report_erfnet(&r, net, X->rows);
+    lgp_push_report(L, &r);
+    return lgp_return_draws(L, 1);
 }
 
 static int n_kernel(lua_State *L)

@@ -49,6 +49,16 @@ const char *lgp_fname(lua_State *L)
     return "?";
 }
 
+int lgp_istable_of(lua_State *L, int idx, const char *tname)
+{
+    if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx))
+        return 0;
+    luaL_getmetatable(L, tname);
+    int is = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    return is;
+}
+
 const char *lgp_typename(lua_State *L, int idx)
 {
     if (luaL_getmetafield(L, idx, "__name") != LUA_TNIL) {
@@ -135,14 +145,114 @@ void *lgp_testbox(lua_State *L, int arg, const lgp_type *type)
     return box ? *box : NULL;
 }
 
+int lgp_selferror(lua_State *L, int arg, const char *what)
+{
+    lua_Debug ar;
+    if (arg == 1 && lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.name &&
+        strcmp(ar.namewhat, "method") != 0)
+        return lgp_argerror(L, 1, "%s expected, got %s: a method is called with a colon, "
+                                  "obj:%s(...)",
+                            what, lua_isnone(L, 1) ? "no value" : lgp_typename(L, 1), ar.name);
+    return luaL_typeerror(L, arg, what);
+}
+
 void *lgp_checkbox(lua_State *L, int arg, const lgp_type *type)
 {
     void **box = luaL_testudata(L, arg, type->name);
     if (!box)
-        luaL_typeerror(L, arg, type->what);
+        lgp_selferror(L, arg, type->what);
     if (!*box)
         lgp_argerror(L, arg, "%s is empty", type->what);
     return *box;
+}
+
+/* ---- methods ------------------------------------------------------------------------ */
+
+/* The fix for a method a user reaches for on the wrong type, or under the
+ * name another library gives it. */
+static const struct {
+    const char *what, *key, *hint;
+} method_hints[] = {
+    {"kernel", "sample", "a kernel is not a process: wrap it in one, gp.GP{kernel = k}:sample(x)"},
+    {"kernel", "sample_grid", "a kernel is not a process: gp.GP{kernel = k}:sample_grid(a, b, n)"},
+    {"kernel", "sample_rff", "a kernel is not a process: gp.GP{kernel = k}:sample_rff(x)"},
+    {"kernel", "mean", "a kernel is not a process: gp.GP{kernel = k, mean = m}:mean(x)"},
+    {"kernel", "var", "the variances of a kernel are k:diag(x)"},
+    {"kernel", "sd", "a kernel is not a process: gp.GP{kernel = k}:sd(x)"},
+    {"kernel", "band", "a kernel is not a process: gp.GP{kernel = k}:band(x)"},
+    {"kernel", "cov", "the covariance matrix of a kernel is k:gram(x [, y])"},
+    {"kernel", "eval", "k(x, y) evaluates at two points, k:gram(X [, Y]) at all pairs of rows"},
+    {"process", "gram", "the covariance matrix of a process is f:cov(x [, x2])"},
+    {"process", "diag", "the variances of a process are f:var(x)"},
+    {"process", "kernel_matrix", "f:cov(x [, x2])"},
+    {"matrix", "transpose", "the transpose is m:t()"},
+    {"matrix", "T", "the transpose is m:t()"},
+    {"matrix", "shape", "the shape is m:size() (rows, columns)"},
+    {"matrix", "nElement", "the number of elements is m:rows() * m:cols() (#v for a vector)"},
+    {"matrix", "numel", "the number of elements is m:rows() * m:cols() (#v for a vector)"},
+    {"matrix", "dot", "the matrix product is a:mm(b) (a row times a column for a dot product)"},
+    {"matrix", "matmul", "the matrix product is a:mm(b)"},
+    {"matrix", "copy", "a copy is m:clone()"},
+    {"matrix", "view", "m:reshape(rows, cols) (a copy)"},
+    {"matrix", "select", "a column is m:col(j), a row m:row(i); blocks m:narrow(dim, i, n), m:sub(...)"},
+    {"matrix", "save", "files are written by m:write_tsv(name) or m:write_csv(name)"},
+    {"matrix", "apply", "m:map(fn) returns fn(x) for every element"},
+    {"figure", "plot", "curves are fig:lines(x, Y) (the columns of Y) or fig:line(x, y)"},
+    {"figure", "show", "fig:save(name) writes the figure; print(fig:preview()) shows it here"},
+    {"figure", "savefig", "the figure is written by fig:save(name)"},
+    {NULL, NULL, NULL}};
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int lgp_nomethod(lua_State *L, const char *what, int methods, const char *key)
+{
+    for (size_t i = 0; method_hints[i].what; i++)
+        if (strcmp(method_hints[i].what, what) == 0 && strcmp(method_hints[i].key, key) == 0)
+            return lgp_error(L, "%s has no method '%s': %s", what, key, method_hints[i].hint);
+    const char *names[64];
+    size_t n = 0;
+    methods = lua_absindex(L, methods);
+    lua_pushnil(L);
+    while (lua_next(L, methods)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) == LUA_TSTRING && n < sizeof names / sizeof names[0])
+            names[n++] = lua_tostring(L, -1); /* held by the methods table */
+    }
+    qsort(names, n, sizeof names[0], compare_names);
+    char list[1024];
+    size_t len = 0;
+    for (size_t i = 0; i < n && len < sizeof list; i++) {
+        int w = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", names[i]);
+        len += w > 0 ? (size_t)w : 0;
+    }
+    return lgp_error(L, "%s has no method '%s' (its methods: %s)", what, key, n ? list : "none");
+}
+
+/* __index of a methods table (upvalue 1: what the type is called): a missing
+ * method is an error; other keys (k[1]) are nil. */
+static int strict_index(lua_State *L)
+{
+    if (lua_type(L, 2) != LUA_TSTRING) {
+        lua_pushnil(L);
+        return 1;
+    }
+    return lgp_nomethod(L, lua_tostring(L, lua_upvalueindex(1)), 1, lua_tostring(L, 2));
+}
+
+void lgp_strict_methods(lua_State *L, const char *tname, const char *what)
+{
+    luaL_getmetatable(L, tname);
+    if (lua_getfield(L, -1, "__index") == LUA_TTABLE) {
+        lua_createtable(L, 0, 1);
+        lua_pushstring(L, what);
+        lua_pushcclosure(L, strict_index, 1);
+        lua_setfield(L, -2, "__index");
+        lua_setmetatable(L, -2);
+    }
+    lua_pop(L, 2);
 }
 
 /* ---- the program state ------------------------------------------------------------------- */
@@ -249,7 +359,7 @@ static void open_state(lua_State *L)
 static int l_seed(lua_State *L)
 {
     if (!lua_isnoneornil(L, 1)) {
-        lua_Integer s = luaL_checkinteger(L, 1);
+        lua_Integer s = lgp_checkinteger(L, 1, "seed");
         if (s < 0)
             lgp_argerror(L, 1, "seed must be an integer 0..%llu, got %lld", LGP_SEED_MAX,
                          (long long)s);
@@ -279,17 +389,10 @@ static int l_clock(lua_State *L)
     return 1;
 }
 
-/* gp.outdir(): the folder relative figure names are saved under;
- * gp.outpath(name): where name would be saved. */
+/* gp.outdir(): the folder relative figure and data names are saved under. */
 static int l_outdir(lua_State *L)
 {
     push_outdir(L);
-    return 1;
-}
-
-static int l_outpath(lua_State *L)
-{
-    lgp_outpath(L, luaL_checkstring(L, 1));
     return 1;
 }
 
@@ -324,8 +427,7 @@ static void register_lua_library(lua_State *L)
 }
 
 static const luaL_Reg module_functions[] = {
-    {"seed", l_seed},       {"randn", l_randn}, {"outdir", l_outdir},
-    {"outpath", l_outpath}, {"clock", l_clock}, {NULL, NULL}};
+    {"seed", l_seed}, {"randn", l_randn}, {"outdir", l_outdir}, {"clock", l_clock}, {NULL, NULL}};
 
 int luaopen_gprior(lua_State *L)
 {
@@ -346,5 +448,12 @@ int luaopen_gprior(lua_State *L)
     lgp_open_weights(L);
     lgp_open_erf_network(L);
     lgp_open_param(L);
+    static const char *const strict[][2] = {{"gprior.kernel", "kernel"},
+                                            {"gprior.process", "process"},
+                                            {"gprior.weights", "weights model"},
+                                            {"gprior.erf_network", "erf network"},
+                                            {"gprior.figure", "figure"}};
+    for (size_t i = 0; i < sizeof strict / sizeof strict[0]; i++)
+        lgp_strict_methods(L, strict[i][0], strict[i][1]);
     return 1;
 }

@@ -51,6 +51,10 @@ int lgp_argerror(lua_State *L, int arg, const char *fmt, ...) LGP_PRINTF(3, 4);
  * f:sample(...)), as luaL_argerror finds it; "?" when there is none. */
 const char *lgp_fname(lua_State *L);
 
+/* 1 if the value at idx is a table whose metatable is the one named tname
+ * (gprior's table types: sampling reports, bands, column names). */
+int lgp_istable_of(lua_State *L, int idx, const char *tname);
+
 /* The gprior type name of the value at idx ("gprior.kernel") or its Lua type. */
 const char *lgp_typename(lua_State *L, int idx);
 
@@ -94,6 +98,11 @@ int lgp_fillbox(lua_State *L, void **box, void *object, const gp_error *err);
  * ("process expected, got table") or its box is empty. */
 void *lgp_checkbox(lua_State *L, int arg, const lgp_type *type);
 
+/* The type error for the value at arg, where what was expected; for the
+ * first argument of a function not called as a method (f.sample(x)), it
+ * says that a method is called with a colon. */
+int lgp_selferror(lua_State *L, int arg, const char *what);
+
 /* The object in the box at arg, or NULL if arg is not a built box of type. */
 void *lgp_testbox(lua_State *L, int arg, const lgp_type *type);
 
@@ -123,9 +132,71 @@ int lgp_ismatrix(lua_State *L, int arg);
 gp_matrix *lgp_pushmatrix_by(lua_State *L, size_t rows, size_t cols, const char *sizedby);
 gp_matrix *lgp_pushmatrix(lua_State *L, size_t rows, size_t cols); /* sizedby NULL */
 
+/* The points at arg: the inputs X of processes, models, bases and networks,
+ * a matrix by the one rule whose rows are the points. A matrix of one row
+ * and several columns is refused, with the fix in the message, unless it was
+ * made as points (gp.points, gp.grid): points are rows, so it would be one
+ * d-dimensional point, and it is almost always a row vector of 1-D points
+ * (gp.matrix{{0, 0.5, 1}}) meant as a column. */
+gp_matrix *lgp_checkpoints(lua_State *L, int arg);
+
+/* What a matrix remembers about where it came from (nil for most): the
+ * sampling report of a draw, the band of f:band's bounds, a mark that its
+ * rows are points. setorigin pops the value on top into the matrix at idx;
+ * origin pushes it and returns its Lua type. */
+void lgp_matrix_setorigin(lua_State *L, int idx);
+int lgp_matrix_origin(lua_State *L, int idx);
+
+/* The integer at argument arg, else an argument error naming what:
+ * "number of points must be an integer, got 0.5" (or "..., got no value"). */
+lua_Integer lgp_checkinteger(lua_State *L, int arg, const char *what);
+
 /* The count at argument arg: an integer >= 1, else an argument error naming
  * what ("number of points must be >= 1, got 0"). */
 size_t lgp_checkcount(lua_State *L, int arg, const char *what);
+
+/* ---- sampling reports and bands ------------------------------------------------------- */
+
+/* 1 if the value at idx is a sampling report (gprior.sample_info, linfo.c). */
+int lgp_isreport(lua_State *L, int idx);
+
+/* 1 if the value at idx is the rest of a sampler's results spread into an
+ * argument list, as in fig:lines(x, f:sample(x)): a sampling report, or a
+ * draw matrix whose own report follows it on the stack (F, W, info of a
+ * weight-space draw; F, G, info of a joint draw). lgp_options_open reads
+ * such a value as no options. */
+int lgp_is_draw_rest(lua_State *L, int idx);
+
+/* Mark the matrices at lower and upper as the bounds of one band (f:band). */
+void lgp_mark_band(lua_State *L, int lower, int upper);
+
+/* The band argued at arg and after (fig:band), in one of three forms:
+ *   f [, k]            a process or model: mean -+ k sd (k = 2), by its
+ *                      mean and sd methods at the points x (at xarg);
+ *   lower, upper       the bounds returned by f:band (marked by lgp_mark_band);
+ *   mean, sd [, k]     mean -+ k sd.
+ * Fills b (lower/upper, or mean/sd/k; matrices kept alive on the stack) and
+ * returns the index of the argument after the band (the options). A bound of
+ * f:band given as a mean or an sd, or the two bounds of different bands or
+ * in the wrong order, is an error that says what to write instead. */
+typedef struct lgp_band {
+    gp_matrix *lower, *upper; /* bounds, or NULL */
+    gp_matrix *mean, *sd;     /* or mean -+ k sd */
+    double k;
+} lgp_band;
+int lgp_checkband(lua_State *L, int arg, int xarg, lgp_band *b);
+
+/* ---- methods -------------------------------------------------------------------------- */
+
+/* Raise "kernel has no method 'sampel' (its methods: diag, gram, ...)" for
+ * key, missing from the methods table at index methods; with the
+ * fix where a hint is known ("a kernel is not a process: wrap it in one,
+ * gp.GP{kernel = k}:sample(x)"). Every gprior type's __index ends here. */
+int lgp_nomethod(lua_State *L, const char *what, int methods, const char *key);
+
+/* Make a missing method of the type named tname (whose __index is a table of
+ * methods) raise lgp_nomethod instead of giving nil. */
+void lgp_strict_methods(lua_State *L, const char *tname, const char *what);
 
 /* ---- options tables ----------------------------------------------------------------- */
 

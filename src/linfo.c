@@ -1,10 +1,17 @@
-/* linfo.c: the Lua type of sampling reports, gprior.sample_info. */
+/* linfo.c: the Lua type of sampling reports, gprior.sample_info, and how
+ * draws carry them. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "linfo.h"
 
 #define LGP_SAMPLE_INFO "gprior.sample_info"
+
+/* Path fields printed after the common part, in this order, when present. */
+static const char *const shown_fields[] = {"embedding", "mx",      "my",     "paddings",
+                                           "clipped",   "features", "family", "weights",
+                                           "hidden",    NULL};
 
 static void set_number(lua_State *L, const char *key, double v)
 {
@@ -24,127 +31,164 @@ static void set_string(lua_State *L, const char *key, const char *v)
     lua_setfield(L, -2, key);
 }
 
-void lgp_push_factor_info(lua_State *L, const gp_factor *F)
+void lgp_push_report(lua_State *L, const gp_report *r)
 {
-    lua_createtable(L, 0, 5);
-    set_string(L, "method", gp_factor_method_name(F->method));
-    set_number(L, "jitter", F->jitter);
-    set_integer(L, "rank", F->rank);
-    set_integer(L, "n", F->n);
-    set_number(L, "residual", F->residual);
+    luaL_checkstack(L, 4, "too many values on the Lua stack");
+    lua_createtable(L, 0, 7 + (int)r->nfields);
+    set_string(L, "method", r->method);
+    set_integer(L, "n", r->n);
+    set_integer(L, "rank", r->rank);
+    set_number(L, "residual", r->residual);
+    set_number(L, "jitter", r->jitter);
+    lua_pushboolean(L, r->approximate);
+    lua_setfield(L, -2, "approximate");
+    if (r->reason[0])
+        set_string(L, "reason", r->reason);
+    for (size_t i = 0; i < r->nfields; i++) {
+        const gp_report_field *f = &r->field[i];
+        if (f->text)
+            set_string(L, f->key, f->text);
+        else if (f->count)
+            set_integer(L, f->key, (size_t)f->number);
+        else
+            set_number(L, f->key, f->number);
+    }
     luaL_setmetatable(L, LGP_SAMPLE_INFO);
 }
 
-void lgp_push_joint_info(lua_State *L, const gp_factor *parts, size_t n)
+void lgp_push_parts_report(lua_State *L, const gp_report *parts, size_t nparts, size_t n)
 {
-    if (n == 1) {
-        lgp_push_factor_info(L, &parts[0]);
+    if (nparts == 1) {
+        lgp_push_report(L, &parts[0]);
         return;
     }
-    lua_createtable(L, 0, 2);
-    set_string(L, "method", "joint");
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        lgp_push_factor_info(L, &parts[i]);
+    gp_report all;
+    gp_report_combine(&all, parts, nparts, n);
+    lgp_push_report_of_parts(L, &all, parts, nparts);
+}
+
+void lgp_push_report_of_parts(lua_State *L, const gp_report *all, const gp_report *parts,
+                              size_t nparts)
+{
+    lgp_push_report(L, all);
+    lua_createtable(L, (int)nparts, 0);
+    for (size_t i = 0; i < nparts; i++) {
+        lgp_push_report(L, &parts[i]);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "parts");
-    luaL_setmetatable(L, LGP_SAMPLE_INFO);
 }
 
-void lgp_push_grid_info(lua_State *L, const gp_grid_info *g)
+int lgp_isreport(lua_State *L, int idx)
 {
-    lua_createtable(L, 0, 12);
-    set_string(L, "method", gp_grid_method_name(g->method));
-    set_integer(L, "n", g->n);
-    set_integer(L, "embedding", g->m);
-    set_integer(L, "paddings", g->paddings);
-    set_number(L, "clipped", g->clipped);
-    set_number(L, "lambda_min", g->lambda_min);
-    set_number(L, "lambda_max", g->lambda_max);
-    set_number(L, "tol", g->tol);
-    if (g->reason[0])
-        set_string(L, "reason", g->reason);
-    if (g->method == GP_GRID_DENSE) {
-        set_string(L, "factor", gp_factor_method_name(g->dense.method));
-        set_integer(L, "rank", g->dense.rank);
-        set_number(L, "jitter", g->dense.jitter);
+    return lgp_istable_of(L, idx, LGP_SAMPLE_INFO);
+}
+
+int lgp_return_draws(lua_State *L, int ndraws)
+{
+    int report = lua_gettop(L);
+    for (int i = report - ndraws; i < report; i++) {
+        lua_pushvalue(L, report);
+        lgp_matrix_setorigin(L, i);
     }
-    luaL_setmetatable(L, LGP_SAMPLE_INFO);
+    return ndraws + 1;
 }
 
-void lgp_push_rff_info(lua_State *L, const gp_rff_info *r)
+int lgp_is_draw_rest(lua_State *L, int idx)
 {
-    lua_createtable(L, 0, 5);
-    set_string(L, "method", GP_RFF_METHOD);
-    set_integer(L, "features", r->features);
-    set_string(L, "family", gp_spectral_family_name(r->family));
-    set_integer(L, "dim", r->dim);
-    set_number(L, "variance", r->variance);
-    luaL_setmetatable(L, LGP_SAMPLE_INFO);
-}
-
-/* "joint draw of 2 independent processes: cholesky, rank 5 of 5, jitter 0; ...". */
-static void joint_text(lua_State *L)
-{
-    luaL_Buffer b;
-    lua_Integer n = luaL_len(L, 2);
-    luaL_buffinit(L, &b);
-    lua_pushfstring(L, "joint draw of %I independent processes: ", n);
-    luaL_addvalue(&b);
-    for (lua_Integer i = 1; i <= n; i++) {
-        lua_geti(L, 2, i);
-        luaL_tolstring(L, -1, NULL);
-        lua_remove(L, -2);
-        luaL_addvalue(&b);
-        if (i < n)
-            luaL_addstring(&b, "; ");
+    idx = lua_absindex(L, idx);
+    if (lgp_isreport(L, idx))
+        return 1;
+    if (!lgp_testmatrix(L, idx))
+        return 0;
+    int found = 0;
+    if (lgp_matrix_origin(L, idx) == LUA_TTABLE && lgp_isreport(L, -1)) {
+        int origin = lua_gettop(L);
+        for (int i = idx + 1; i < origin && !found; i++)
+            found = lua_rawequal(L, i, origin);
     }
-    luaL_pushresult(&b);
+    lua_pop(L, 1);
+    return found;
 }
 
-/* The text for each method:
- *   "pivoted-cholesky, rank 2 of 50, jitter 0"
- *   "circulant embedding, m = 2048 (0 paddings), clipped 0"
- *   "dense (cholesky, rank 50 of 50): <reason>"
- *   "random-fourier-features (approximate): 2000 features per sample, ou spectral density" */
+/* Append printf-formatted text to buf (cap bytes, len used so far). */
+static size_t append(char *buf, size_t cap, size_t len, const char *fmt, ...) LGP_PRINTF(4, 5);
+
+static size_t append(char *buf, size_t cap, size_t len, const char *fmt, ...)
+{
+    if (len >= cap)
+        return len;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + len, cap - len, fmt, ap);
+    va_end(ap);
+    return n < 0 ? len : len + (size_t)n;
+}
+
+/* The text of the report at idx (the stack is left as it was):
+ *   "pivoted-cholesky, rank 2 of 50, jitter 0, residual 1.1e-15"
+ *   "random-fourier-features (approximate), rank 14 of 50, jitter 0, residual 0 (features 7, family ou)"
+ *   "cholesky, rank 12 of 12, ... (embedding 64, paddings 3, clipped 0): <reason>" */
+static void report_text(lua_State *L, int idx, char *buf, size_t cap)
+{
+    idx = lua_absindex(L, idx);
+    lua_getfield(L, idx, "method");
+    lua_getfield(L, idx, "approximate");
+    lua_getfield(L, idx, "rank");
+    lua_getfield(L, idx, "n");
+    lua_getfield(L, idx, "jitter");
+    lua_getfield(L, idx, "residual");
+    const char *method = lua_type(L, -6) == LUA_TSTRING ? lua_tostring(L, -6) : "?";
+    size_t len = append(buf, cap, 0, "%s%s, rank %lld of %lld, jitter %g, residual %.3g", method,
+                        lua_toboolean(L, -5) ? " (approximate)" : "",
+                        (long long)lua_tointeger(L, -4), (long long)lua_tointeger(L, -3),
+                        lua_tonumber(L, -2), lua_tonumber(L, -1));
+    lua_pop(L, 6);
+    const char *sep = " (";
+    for (size_t i = 0; shown_fields[i]; i++) {
+        int t = lua_getfield(L, idx, shown_fields[i]);
+        if (t == LUA_TSTRING)
+            len = append(buf, cap, len, "%s%s %s", sep, shown_fields[i], lua_tostring(L, -1));
+        else if (lua_isinteger(L, -1))
+            len = append(buf, cap, len, "%s%s %lld", sep, shown_fields[i],
+                         (long long)lua_tointeger(L, -1));
+        else if (t == LUA_TNUMBER)
+            len = append(buf, cap, len, "%s%s %.3g", sep, shown_fields[i], lua_tonumber(L, -1));
+        if (t == LUA_TSTRING || t == LUA_TNUMBER)
+            sep = ", ";
+        lua_pop(L, 1);
+    }
+    if (sep[0] == ',')
+        len = append(buf, cap, len, ")");
+    if (lua_getfield(L, idx, "reason") == LUA_TSTRING)
+        append(buf, cap, len, ": %s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+}
+
+/* tostring(info): the report, then its parts: "...; part 1: ...; part 2: ...". */
 static int info_tostring(lua_State *L)
 {
+    char text[1024];
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
-    if (lua_getfield(L, 1, "parts") == LUA_TTABLE) {
-        joint_text(L);
-        return 1;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    report_text(L, 1, text, sizeof text);
+    luaL_addstring(&b, text);
+    lua_getfield(L, 1, "parts");
+    lua_Integer n = lua_istable(L, -1) ? luaL_len(L, -1) : 0;
+    lua_pop(L, 1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_getfield(L, 1, "parts");
+        int t = lua_geti(L, -1, i);
+        snprintf(text, sizeof text, "; part %lld: ", (long long)i);
+        size_t len = strlen(text);
+        if (t == LUA_TTABLE)
+            report_text(L, -1, text + len, sizeof text - len);
+        lua_pop(L, 2);
+        luaL_addstring(&b, text);
     }
-    lua_getfield(L, 1, "method");
-    const char *method = luaL_optstring(L, -1, "?");
-    if (strcmp(method, "circulant") == 0) {
-        lua_getfield(L, 1, "embedding");
-        lua_getfield(L, 1, "paddings");
-        lua_getfield(L, 1, "clipped");
-        lua_pushfstring(L, "circulant embedding, m = %I (%I paddings), clipped %f",
-                        lua_tointeger(L, -3), lua_tointeger(L, -2), lua_tonumber(L, -1));
-    } else if (strcmp(method, "dense") == 0) {
-        lua_getfield(L, 1, "factor");
-        lua_getfield(L, 1, "rank");
-        lua_getfield(L, 1, "n");
-        lua_getfield(L, 1, "reason");
-        lua_pushfstring(L, "dense (%s, rank %I of %I): %s", luaL_optstring(L, -4, "?"),
-                        lua_tointeger(L, -3), lua_tointeger(L, -2), luaL_optstring(L, -1, ""));
-    } else if (strcmp(method, GP_RFF_METHOD) == 0) {
-        lua_getfield(L, 1, "features");
-        lua_getfield(L, 1, "family");
-        lua_pushfstring(L, "%s: %I features per sample, %s spectral density", method,
-                        lua_tointeger(L, -2), luaL_optstring(L, -1, "?"));
-    } else {
-        lua_getfield(L, 1, "rank");
-        lua_getfield(L, 1, "n");
-        lua_getfield(L, 1, "jitter");
-        char jitter[32];
-        snprintf(jitter, sizeof jitter, "%g", lua_tonumber(L, -1));
-        lua_pushfstring(L, "%s, rank %I of %I, jitter %s", method, lua_tointeger(L, -3),
-                        lua_tointeger(L, -2), jitter);
-    }
+    luaL_pushresult(&b);
     return 1;
 }
 

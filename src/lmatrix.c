@@ -1,14 +1,15 @@
-/* lmatrix.c: the Lua matrix type (dense column-major doubles, vectors n x 1),
- * and the toolkit's one rule for turning Lua values into matrices.
+/* lmatrix.c: the Lua matrix type (dense column-major doubles, vectors n x 1
+ * or 1 x n), the toolkit's one rule for turning Lua values into matrices, and
+ * elements, shapes and arithmetic. Computing (lmatrix_ops.c) and files
+ * (lmatrix_io.c) add their methods to the same type.
  *
  * A matrix userdata holds its gp_matrix header and data in one block, so it
- * needs no __gc. */
+ * needs no __gc; its one user value is its origin (lgp_matrix_setorigin). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "gp_file.h"
-#include "lgprior.h"
+#include "lmatrix.h"
 
 gp_matrix *lgp_testmatrix(lua_State *L, int arg)
 {
@@ -24,7 +25,7 @@ int lgp_ismatrix(lua_State *L, int arg)
 /* Runs under lua_pcall: the userdata block (upvalues: its size in bytes). */
 static int new_block(lua_State *L)
 {
-    lua_newuserdatauv(L, (size_t)lua_tointeger(L, lua_upvalueindex(1)), 0);
+    lua_newuserdatauv(L, (size_t)lua_tointeger(L, lua_upvalueindex(1)), 1);
     return 1;
 }
 
@@ -60,12 +61,56 @@ gp_matrix *lgp_pushmatrix(lua_State *L, size_t rows, size_t cols)
     return lgp_pushmatrix_by(L, rows, cols, NULL);
 }
 
+lua_Integer lgp_checkinteger(lua_State *L, int arg, const char *what)
+{
+    int ok;
+    lua_Integer v = lua_tointegerx(L, arg, &ok);
+    if (!ok) {
+        if (lua_type(L, arg) == LUA_TNUMBER)
+            lgp_argerror(L, arg, "%s must be an integer, got %s", what,
+                         luaL_tolstring(L, arg, NULL));
+        lgp_argerror(L, arg, "%s must be an integer, got %s", what,
+                     lua_isnone(L, arg) ? "no value" : lgp_typename(L, arg));
+    }
+    return v;
+}
+
 size_t lgp_checkcount(lua_State *L, int arg, const char *what)
 {
-    lua_Integer n = luaL_checkinteger(L, arg);
+    lua_Integer n = lgp_checkinteger(L, arg, what);
     if (n < 1)
         lgp_argerror(L, arg, "%s must be >= 1, got %lld", what, (long long)n);
     return (size_t)n;
+}
+
+/* ---- origins ------------------------------------------------------------------------- */
+
+/* The origin of matrices made as points (gp.points, gp.grid). */
+static const char points_mark = 0;
+
+void lgp_matrix_setorigin(lua_State *L, int idx)
+{
+    lua_setiuservalue(L, idx, 1);
+}
+
+int lgp_matrix_origin(lua_State *L, int idx)
+{
+    return lua_getiuservalue(L, idx, 1);
+}
+
+static int is_points(lua_State *L, int idx)
+{
+    lgp_matrix_origin(L, idx);
+    int is = lua_touserdata(L, -1) == &points_mark;
+    lua_pop(L, 1);
+    return is;
+}
+
+static void mark_points(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    lua_pushlightuserdata(L, (void *)&points_mark);
+    lgp_matrix_setorigin(L, idx);
 }
 
 /* A conversion error about the value at idx: an argument error, or, for a
@@ -100,13 +145,54 @@ static double element(lua_State *L, int idx, const lgp_options *o, const char *k
     return lua_tonumber(L, -1);
 }
 
+/* The table at idx, which has no list part: its first keys, for a message
+ * about an options table where a matrix was expected ("n, seed"). */
+static const char *named_keys(lua_State *L, int idx)
+{
+    char keys[128] = "";
+    size_t len = 0;
+    int shown = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (shown == 3) {
+            lua_pop(L, 1);
+            snprintf(keys + len, sizeof keys - len, ", ...");
+            break;
+        }
+        if (lua_type(L, -1) == LUA_TSTRING && len < sizeof keys) {
+            int n = snprintf(keys + len, sizeof keys - len, "%s%.30s", shown++ ? ", " : "",
+                             lua_tostring(L, -1));
+            len = n < 0 ? len : len + (size_t)n;
+            len = len < sizeof keys ? len : sizeof keys;
+        }
+    }
+    return lua_pushstring(L, keys);
+}
+
 /* Convert the table at idx (numbers, or rows of numbers) to a new matrix that
  * replaces it on the stack. */
 static gp_matrix *matrix_from_table(lua_State *L, int idx, const lgp_options *o, const char *key)
 {
+    if (luaL_getmetafield(L, idx, "__name") != LUA_TNIL) { /* a gprior table type */
+        const char *name = lua_tostring(L, -1);
+        convert_error(L, idx, o, key, "matrix expected, got %s%s", name ? name : "?",
+                      lgp_isreport(L, idx) ? " (a sampler's report: the draws are its first "
+                                             "result)"
+                                           : "");
+    }
     lua_Integer n = luaL_len(L, idx);
-    if (n < 1)
+    if (n < 1) {
+        lua_pushnil(L);
+        if (lua_next(L, idx)) {
+            lua_pop(L, 2);
+            convert_error(L, idx, o, key,
+                          "matrix expected, got a table of named fields (%s): an options table? "
+                          "Options come last; are the arguments swapped?",
+                          named_keys(L, idx));
+        }
         convert_error(L, idx, o, key, "empty table (a matrix needs at least one row)");
+    }
     int rows_given = lua_geti(L, idx, 1) == LUA_TTABLE;
     lua_Integer d = rows_given ? luaL_len(L, -1) : 1;
     lua_pop(L, 1);
@@ -133,6 +219,17 @@ static gp_matrix *matrix_from_table(lua_State *L, int idx, const lgp_options *o,
     return m;
 }
 
+/* What to do with a gprior value that is not a matrix, for the message. */
+static const char *conversion_hint(lua_State *L, int idx)
+{
+    const char *name = lgp_typename(L, idx);
+    if (strcmp(name, "gprior.process") == 0 || strcmp(name, "gprior.weights") == 0)
+        return " (a process is not a matrix: use its values, f:sample(x) or f:mean(x))";
+    if (strcmp(name, "gprior.kernel") == 0)
+        return " (a kernel is not a matrix: use its values, k:gram(x))";
+    return "";
+}
+
 /* The one rule (lgprior.h), for an argument (o NULL) or an option. */
 static gp_matrix *to_matrix(lua_State *L, int idx, const lgp_options *o, const char *key)
 {
@@ -148,10 +245,9 @@ static gp_matrix *to_matrix(lua_State *L, int idx, const lgp_options *o, const c
     }
     if (lua_type(L, idx) == LUA_TTABLE)
         return matrix_from_table(L, idx, o, key);
-    if (o)
-        convert_error(L, idx, o, key, "matrix, number or table of numbers expected, got %s",
-                      lgp_typename(L, idx));
-    luaL_typeerror(L, idx, "matrix or table of numbers (or a number)");
+    convert_error(L, idx, o, key, "matrix or table of numbers (or a number) expected, got %s%s",
+                  lua_isnone(L, idx) ? "no value" : lgp_typename(L, idx),
+                  conversion_hint(L, idx));
     return NULL;
 }
 
@@ -165,22 +261,38 @@ gp_matrix *lgp_checkmatrix_option(lua_State *L, int idx, const lgp_options *o, c
     return to_matrix(L, idx, o, key);
 }
 
+gp_matrix *lgp_checkpoints(lua_State *L, int arg)
+{
+    gp_matrix *X = to_matrix(L, arg, NULL, NULL);
+    if (X->rows == 1 && X->cols > 1 && !is_points(L, arg))
+        lgp_argerror(L, arg,
+                     "points are the rows of a matrix, and this is a 1 x %zu row, so one "
+                     "%zu-D point: for %zu points of 1-D input give a column (x:t(), or "
+                     "gp.matrix{a, b, ...}); for one %zu-D point, gp.points{{...}}",
+                     X->cols, X->cols, X->cols, X->cols);
+    return X;
+}
+
 static size_t check_index(lua_State *L, int arg, size_t size, const char *what)
 {
-    lua_Integer i = luaL_checkinteger(L, arg);
+    lua_Integer i = lgp_checkinteger(L, arg, what);
     if (i < 1 || (size_t)i > size)
-        luaL_argerror(L, arg, lua_pushfstring(L, "%s %I out of range 1..%I", what, i,
-                                              (lua_Integer)size));
+        lgp_argerror(L, arg, "%s %lld out of range 1..%zu", what, (long long)i, size);
     return (size_t)i - 1;
+}
+
+gp_matrix *lgp_pushcopy(lua_State *L, const gp_matrix *src)
+{
+    gp_matrix *m = lgp_pushmatrix(L, src->rows, src->cols);
+    memcpy(m->data, src->data, src->rows * src->cols * sizeof(double));
+    return m;
 }
 
 /* gp.matrix(t) from a table; gp.matrix(rows, cols [, value]) filled with value (0). */
 static int l_matrix(lua_State *L)
 {
     if (lua_type(L, 1) == LUA_TTABLE || lgp_testmatrix(L, 1)) {
-        gp_matrix *src = lgp_checkmatrix(L, 1);
-        gp_matrix *m = lgp_pushmatrix(L, src->rows, src->cols);
-        memcpy(m->data, src->data, src->rows * src->cols * sizeof(double));
+        lgp_pushcopy(L, lgp_checkmatrix(L, 1));
         return 1;
     }
     size_t r = lgp_checkcount(L, 1, "rows"), c = lgp_checkcount(L, 2, "columns");
@@ -188,6 +300,15 @@ static int l_matrix(lua_State *L)
     gp_matrix *m = lgp_pushmatrix_by(L, r, c, c == 1 ? "argument #1" : "arguments #1 and #2");
     for (size_t i = 0; i < m->rows * m->cols; i++)
         m->data[i] = v;
+    return 1;
+}
+
+/* gp.points(X): a copy of X (by the one rule) whose rows are points, even a
+ * single row: gp.points{{0.5, 0.5}} is one 2-D point. */
+static int l_points(lua_State *L)
+{
+    lgp_pushcopy(L, lgp_checkmatrix(L, 1));
+    mark_points(L, -1);
     return 1;
 }
 
@@ -203,57 +324,90 @@ static int l_linspace(lua_State *L)
     return 1;
 }
 
-/* gp.grid(xs, ys): the (nx * ny) x 2 matrix of all pairs (x varies fastest). */
+/* gp.grid(xs, ys): the (nx * ny) x 2 matrix of all pairs (x varies fastest), as points. */
 static int l_grid(lua_State *L)
 {
     gp_matrix *xs = lgp_checkmatrix(L, 1), *ys = lgp_checkmatrix(L, 2);
-    gp_matrix *g = lgp_pushmatrix(L, xs->rows * ys->rows, 2);
+    gp_matrix *g = lgp_pushmatrix(L, xs->rows * xs->cols * ys->rows * ys->cols, 2);
     gp_error err;
     if (gp_matrix_grid(xs, ys, g, &err))
         return lgp_raise(L, &err);
+    mark_points(L, -1);
     return 1;
 }
 
-static gp_matrix *check_self(lua_State *L)
+gp_matrix *lgp_checkself(lua_State *L)
 {
-    return luaL_checkudata(L, 1, LGP_MATRIX);
+    gp_matrix *m = lgp_testmatrix(L, 1);
+    return m ? m : (lgp_selferror(L, 1, "matrix"), NULL);
+}
+
+static int is_vector(const gp_matrix *m)
+{
+    return m->rows == 1 || m->cols == 1;
 }
 
 static int m_rows(lua_State *L)
 {
-    lua_pushinteger(L, (lua_Integer)check_self(L)->rows);
+    lua_pushinteger(L, (lua_Integer)lgp_checkself(L)->rows);
     return 1;
 }
 
 static int m_cols(lua_State *L)
 {
-    lua_pushinteger(L, (lua_Integer)check_self(L)->cols);
+    lua_pushinteger(L, (lua_Integer)lgp_checkself(L)->cols);
     return 1;
 }
 
 static int m_size(lua_State *L)
 {
-    gp_matrix *m = check_self(L);
+    gp_matrix *m = lgp_checkself(L);
     lua_pushinteger(L, (lua_Integer)m->rows);
     lua_pushinteger(L, (lua_Integer)m->cols);
     return 2;
 }
 
-static int m_get(lua_State *L)
+/* #m: the number of elements of a vector (either orientation), else the rows. */
+static int m_len(lua_State *L)
 {
-    gp_matrix *m = check_self(L);
-    size_t i = check_index(L, 2, m->rows, "row");
-    size_t j = lua_isnoneornil(L, 3) && m->cols == 1 ? 0 : check_index(L, 3, m->cols, "column");
-    lua_pushnumber(L, GP_AT(m, i, j));
+    gp_matrix *m = lgp_checkself(L);
+    lua_pushinteger(L, (lua_Integer)(is_vector(m) ? m->rows * m->cols : m->rows));
     return 1;
 }
 
+/* The element at arguments arg (and arg + 1): (i, j), or i alone for a
+ * vector; *next is the argument after the index. */
+static double *element_at(lua_State *L, gp_matrix *m, int arg, int single, int *next)
+{
+    if (single) {
+        if (!is_vector(m))
+            lgp_error(L, "%s: one index needs a vector; this is a %zu x %zu matrix: give the row "
+                         "and the column",
+                      lgp_fname(L), m->rows, m->cols);
+        *next = arg + 1;
+        return &m->data[check_index(L, arg, m->rows * m->cols, "index")];
+    }
+    size_t i = check_index(L, arg, m->rows, "row"), j = check_index(L, arg + 1, m->cols, "column");
+    *next = arg + 2;
+    return &GP_AT(m, i, j);
+}
+
+/* m:get(i, j); v:get(i) for a vector of either orientation. */
+static int m_get(lua_State *L)
+{
+    gp_matrix *m = lgp_checkself(L);
+    int next;
+    lua_pushnumber(L, *element_at(L, m, 2, lua_isnoneornil(L, 3), &next));
+    return 1;
+}
+
+/* m:set(i, j, x); v:set(i, x) for a vector. Returns m. */
 static int m_set(lua_State *L)
 {
-    gp_matrix *m = check_self(L);
-    size_t i = check_index(L, 2, m->rows, "row");
-    size_t j = check_index(L, 3, m->cols, "column");
-    GP_AT(m, i, j) = luaL_checknumber(L, 4);
+    gp_matrix *m = lgp_checkself(L);
+    int next;
+    double *e = element_at(L, m, 2, lua_gettop(L) <= 3, &next);
+    *e = luaL_checknumber(L, next);
     lua_settop(L, 1);
     return 1;
 }
@@ -261,7 +415,7 @@ static int m_set(lua_State *L)
 /* m:col(j) and m:row(i): copies as n x 1 matrices. */
 static int m_col(lua_State *L)
 {
-    gp_matrix *m = check_self(L);
+    gp_matrix *m = lgp_checkself(L);
     size_t j = check_index(L, 2, m->cols, "column");
     gp_matrix *c = lgp_pushmatrix(L, m->rows, 1);
     memcpy(c->data, &GP_AT(m, 0, j), m->rows * sizeof(double));
@@ -270,7 +424,7 @@ static int m_col(lua_State *L)
 
 static int m_row(lua_State *L)
 {
-    gp_matrix *m = check_self(L);
+    gp_matrix *m = lgp_checkself(L);
     size_t i = check_index(L, 2, m->rows, "row");
     gp_matrix *r = lgp_pushmatrix(L, m->cols, 1);
     for (size_t j = 0; j < m->cols; j++)
@@ -278,10 +432,11 @@ static int m_row(lua_State *L)
     return 1;
 }
 
-/* m:totable(): a vector gives {x1, ..., xn}; a matrix gives rows {{...}, ...}. */
+/* m:totable(): a column gives {x1, ..., xn}; anything else gives rows {{...}, ...}. */
 static int m_totable(lua_State *L)
 {
-    gp_matrix *m = check_self(L);
+    gp_matrix *m = lgp_checkself(L);
+    luaL_checkstack(L, 3, "too many values on the Lua stack");
     lua_createtable(L, (int)m->rows, 0);
     for (size_t i = 0; i < m->rows; i++) {
         if (m->cols == 1) {
@@ -298,21 +453,18 @@ static int m_totable(lua_State *L)
     return 1;
 }
 
-/* m:write_tsv(name): tab-separated, %.17g; name resolves like figure names. */
-static int m_write_tsv(lua_State *L)
+/* m:info(): the sampling report of a draw (nil for other matrices). */
+static int m_info(lua_State *L)
 {
-    gp_matrix *m = check_self(L);
-    const char *path = lgp_outpath(L, luaL_checkstring(L, 2));
-    gp_error err;
-    if (gp_file_make_parent(path, &err) || gp_matrix_write_tsv(m, path, &err))
-        return lgp_raise(L, &err);
-    lua_settop(L, 1);
+    lgp_checkself(L);
+    if (lgp_matrix_origin(L, 1) != LUA_TTABLE || !lgp_isreport(L, -1))
+        lua_pushnil(L);
     return 1;
 }
 
 static int m_tostring(lua_State *L)
 {
-    gp_matrix *m = check_self(L);
+    gp_matrix *m = lgp_checkself(L);
     const size_t show = 6;
     luaL_Buffer b;
     luaL_buffinit(L, &b);
@@ -342,16 +494,17 @@ static int m_tostring(lua_State *L)
 /* v[i] for vectors (n x 1 or 1 x n); method names otherwise. */
 static int m_index(lua_State *L)
 {
-    gp_matrix *m = check_self(L);
+    gp_matrix *m = lgp_checkself(L);
     if (lua_type(L, 2) == LUA_TSTRING) {
         luaL_getmetatable(L, LGP_MATRIX);
         lua_getfield(L, -1, "methods");
-        lua_getfield(L, -1, lua_tostring(L, 2));
+        if (lua_getfield(L, -1, lua_tostring(L, 2)) == LUA_TNIL)
+            return lgp_nomethod(L, "matrix", lua_gettop(L) - 1, lua_tostring(L, 2));
         return 1;
     }
-    if (m->rows != 1 && m->cols != 1)
-        return luaL_error(L, "m[i] needs a vector; this is a %I x %I matrix: use m:get(i, j)",
-                          (lua_Integer)m->rows, (lua_Integer)m->cols);
+    if (!is_vector(m))
+        return lgp_error(L, "m[i] needs a vector; this is a %zu x %zu matrix: use m:get(i, j)",
+                         m->rows, m->cols);
     size_t i = check_index(L, 2, m->rows * m->cols, "index");
     lua_pushnumber(L, m->data[i]);
     return 1;
@@ -359,9 +512,11 @@ static int m_index(lua_State *L)
 
 static int m_newindex(lua_State *L)
 {
-    gp_matrix *m = check_self(L);
-    if (m->rows != 1 && m->cols != 1)
-        return luaL_error(L, "m[i] = v needs a vector; use m:set(i, j, v)");
+    gp_matrix *m = lgp_checkself(L);
+    if (!is_vector(m))
+        return lgp_error(L, "m[i] = v needs a vector; this is a %zu x %zu matrix: use m:set(i, "
+                            "j, v)",
+                         m->rows, m->cols);
     size_t i = check_index(L, 2, m->rows * m->cols, "index");
     m->data[i] = luaL_checknumber(L, 3);
     return 0;
@@ -372,6 +527,8 @@ static int m_newindex(lua_State *L)
 static int arith(lua_State *L, gp_matrix_op op)
 {
     gp_matrix *a = lgp_testmatrix(L, 1), *b = lgp_testmatrix(L, 2);
+    if (!a && !b) /* only when the metamethod is called directly */
+        return luaL_typeerror(L, 1, "matrix");
     double sa = a ? 0 : luaL_checknumber(L, 1), sb = b ? 0 : luaL_checknumber(L, 2);
     gp_matrix *shape = a ? a : b;
     gp_matrix *r = lgp_pushmatrix(L, shape->rows, shape->cols);
@@ -389,7 +546,7 @@ static int m_div(lua_State *L) { return arith(L, GP_MATRIX_DIV); }
 /* -a is (-1) * a (exactly the negation). */
 static int m_unm(lua_State *L)
 {
-    check_self(L);
+    lgp_checkself(L);
     lua_settop(L, 1);
     lua_pushnumber(L, -1.0);
     lua_insert(L, 1);
@@ -397,26 +554,34 @@ static int m_unm(lua_State *L)
 }
 
 static const luaL_Reg methods[] = {
-    {"rows", m_rows}, {"cols", m_cols},   {"size", m_size},       {"get", m_get},
-    {"set", m_set},   {"col", m_col},     {"row", m_row},         {"totable", m_totable},
-    {"write_tsv", m_write_tsv}, {NULL, NULL}};
+    {"rows", m_rows}, {"cols", m_cols}, {"size", m_size},       {"get", m_get},
+    {"set", m_set},   {"col", m_col},   {"row", m_row},         {"totable", m_totable},
+    {"info", m_info}, {NULL, NULL}};
 
 static const luaL_Reg metamethods[] = {
-    {"__index", m_index}, {"__newindex", m_newindex}, {"__len", m_rows},
+    {"__index", m_index}, {"__newindex", m_newindex}, {"__len", m_len},
     {"__tostring", m_tostring}, {"__add", m_add}, {"__sub", m_sub},
     {"__mul", m_mul}, {"__div", m_div}, {"__unm", m_unm}, {NULL, NULL}};
 
-static const luaL_Reg functions[] = {
-    {"matrix", l_matrix}, {"linspace", l_linspace}, {"grid", l_grid}, {NULL, NULL}};
+static const luaL_Reg functions[] = {{"matrix", l_matrix},
+                                     {"points", l_points},
+                                     {"linspace", l_linspace},
+                                     {"grid", l_grid},
+                                     {NULL, NULL}};
 
 void lgp_open_matrix(lua_State *L)
 {
+    lgp_open_matrix_io(L);
     luaL_newmetatable(L, LGP_MATRIX);
     luaL_setfuncs(L, metamethods, 0);
     luaL_newlib(L, methods);
+    luaL_setfuncs(L, lgp_matrix_ops_methods, 0);
+    luaL_setfuncs(L, lgp_matrix_io_methods, 0);
     lua_setfield(L, -2, "methods");
     lua_pushliteral(L, "gprior.matrix");
     lua_setfield(L, -2, "__name");
     lua_pop(L, 1);
     luaL_setfuncs(L, functions, 0);
+    luaL_setfuncs(L, lgp_matrix_ops_functions, 0);
+    luaL_setfuncs(L, lgp_matrix_io_functions, 0);
 }

@@ -6,16 +6,26 @@
 
 #include "lgprior.h"
 
+/* A sampler's results spread into the options slot (fig:lines(x,
+ * f:sample(x))) read as no options: lgp_is_draw_rest. */
 void lgp_options_open(lgp_options *o, lua_State *L, int idx, const char *fname,
                       const char *const known[])
 {
     o->L = L;
     o->fname = fname;
-    o->idx = lua_isnoneornil(L, idx) ? 0 : lua_absindex(L, idx);
+    o->idx = lua_isnoneornil(L, idx) || lgp_is_draw_rest(L, idx) ? 0 : lua_absindex(L, idx);
     if (!o->idx)
         return;
-    if (!lua_istable(L, o->idx))
-        lgp_argerror(L, idx, "table of options expected, got %s", luaL_typename(L, idx));
+    if (!lua_istable(L, o->idx)) {
+        int n_known = 0;
+        for (size_t i = 0; known[i] && !n_known; i++)
+            n_known = strcmp(known[i], "n") == 0;
+        if (n_known && lua_type(L, idx) == LUA_TNUMBER)
+            lgp_argerror(L, idx, "table of options expected, got number %s (for that many draws: "
+                                 "{n = %s})",
+                         luaL_tolstring(L, idx, NULL), lua_tostring(L, -1));
+        lgp_argerror(L, idx, "table of options expected, got %s", lgp_typename(L, idx));
+    }
     lua_pushnil(L);
     while (lua_next(L, o->idx)) {
         lua_pop(L, 1);

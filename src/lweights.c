@@ -3,6 +3,7 @@
  * kernel (gp.bumps_limit). */
 #include "gp_weights.h"
 #include "lbasis.h"
+#include "linfo.h"
 #include "lkernel.h"
 
 static const lgp_type weights_type;
@@ -85,7 +86,7 @@ typedef gp_code (*moment_fn)(const gp_weights *, const gp_matrix *, double *, gp
 static int push_moment(lua_State *L, moment_fn fn)
 {
     gp_weights *m = check_weights(L, 1);
-    gp_matrix *X = lgp_checkmatrix(L, 2);
+    gp_matrix *X = lgp_checkpoints(L, 2);
     gp_matrix *v = lgp_pushmatrix(L, X->rows, 1);
     gp_error err;
     return fn(m, X, v->data, &err) ? lgp_raise(L, &err) : 1;
@@ -98,26 +99,31 @@ static int w_sd(lua_State *L) { return push_moment(L, gp_weights_sd); }
 static int w_cov(lua_State *L)
 {
     gp_weights *m = check_weights(L, 1);
-    gp_matrix *X = lgp_checkmatrix(L, 2);
-    gp_matrix *Y = lua_isnoneornil(L, 3) ? NULL : lgp_checkmatrix(L, 3);
+    gp_matrix *X = lgp_checkpoints(L, 2);
+    gp_matrix *Y = lua_isnoneornil(L, 3) ? NULL : lgp_checkpoints(L, 3);
     gp_matrix *K = lgp_pushmatrix(L, X->rows, Y ? Y->rows : X->rows);
     gp_error err;
     return gp_weights_cov(m, X, Y, K, &err) ? lgp_raise(L, &err) : 1;
 }
 
-/* m:sample(x [, {n = 1, seed = s}]) -> F (points x n), W (J x n). */
+/* m:sample(x [, {n = 1, seed = s}]) -> F (points x n), W (J x n), info. */
 static int w_sample(lua_State *L)
 {
     static const char *const known[] = {LGP_DRAW_OPTIONS, NULL};
     gp_weights *m = check_weights(L, 1);
-    gp_matrix *X = lgp_checkmatrix(L, 2);
+    gp_matrix *X = lgp_checkpoints(L, 2);
     lgp_options o;
     lgp_draws d;
     lgp_open_draws(&o, &d, L, 3, "sample", known);
     gp_matrix *F = lgp_pushdraws(L, X->rows, &d);
     gp_matrix *W = lgp_pushdraws(L, gp_weights_size(m), &d);
     gp_error err;
-    return gp_weights_sample(m, X, d.rng, F, W, &err) ? lgp_raise(L, &err) : 2;
+    if (gp_weights_sample(m, X, d.rng, F, W, &err))
+        return lgp_raise(L, &err);
+    gp_report r;
+    gp_report_weights(&r, m, X->rows);
+    lgp_push_report(L, &r);
+    return lgp_return_draws(L, 2);
 }
 
 static int w_basis(lua_State *L)

@@ -1,5 +1,5 @@
--- Section 1: a random straight line f(x) = w0 + w1 x with w0, w1 ~ N(0, 1),
--- sampled in weight space: draw the weights, evaluate the lines.
+-- Section 1: random straight lines f(x) = w₀ + w₁x in weight space, w₀, w₁ ∼ N(0, 1), with mean and ± 2 sd.
+-- Sampled in weight space: draw the weights, evaluate the lines.
 -- For each x, f(x) ~ N(0, 1 + x^2); the band is mean +- 2 sqrt(1 + x^2).
 -- Check: the empirical covariance of many weight-space draws is 1 + x x'.
 local gp = require "gprior"
@@ -12,9 +12,9 @@ print(lines)
 local x = gp.linspace(-5, 5, 50)
 local F, W = lines:sample(x, {n = 10})
 print(string.format("first line: w0 = %.3f, w1 = %.3f", W:get(1, 1), W:get(2, 1)))
-gp.figure{title = "Random lines f(x) = w0 + w1 x, w ~ N(0, I): 10 draws of the weights",
-          xlabel = "x", ylabel = "f(x)"}
-  :band(x, lines:mean(x), lines:sd(x), 2, {title = "+- 2 sqrt(1 + x^2)"})
+gp.figure{title = "Random lines $f(x) = w_0 + w_1 x$, $w ∼ N(0, I)$: 10 draws of the weights",
+          xlabel = "$x$", ylabel = "$f(x)$"}
+  :band(x, lines:mean(x), lines:sd(x), 2, {title = "± 2 √(1 + x²)"})
   :lines(x, F)
   :line(x, lines:mean(x), {title = "mean 0"})
   :save "lines_weight_space.png"

@@ -1,5 +1,6 @@
--- Section 2, general form: f(x) = w' phi(x) with w ~ N(u, S) and the basis
--- phi(x) = (1, x, x^2, x^3) gives m(x) = u' phi(x) and k(x, x') = phi(x)' S phi(x').
+-- Section 2, general form: a cubic basis model f(x) = wᵀφ(x), w ∼ N(u, S), and its implied mean and kernel.
+-- f(x) = w' phi(x) with w ~ N(u, S) and the basis phi(x) = (1, x, x^2, x^3) gives
+-- m(x) = u' phi(x) and k(x, x') = phi(x)' S phi(x').
 -- Here S is not diagonal and u is not zero. Checks: the implied mean and kernel
 -- equal those formulas (computed here by hand from phi), and draws match them.
 local gp = require "gprior"
@@ -17,11 +18,11 @@ print(m)
 
 local x = gp.linspace(-3, 3, 80)
 local F = m:sample(x, {n = 6})
-gp.figure{title = "f(x) = w' (1, x, x^2, x^3), w ~ N(u, S), S not diagonal", xlabel = "x",
-          ylabel = "f(x)"}
-  :band(x, m:mean(x), m:sd(x), 2, {title = "u' phi(x) +- 2 sqrt(phi(x)' S phi(x))"})
+gp.figure{title = "$f(x) = w^⊤φ(x)$, $φ(x) = (1, x, x^2, x^3)$, $w ∼ N(u, S)$, $S$ not diagonal",
+          xlabel = "$x$", ylabel = "$f(x)$"}
+  :band(x, m:mean(x), m:sd(x), 2, {title = "$u^⊤φ(x) ± 2 \\sqrt{φ(x)^⊤ S φ(x)}$"})
   :lines(x, F)
-  :line(x, m:mean(x), {title = "u' phi(x)"})
+  :line(x, m:mean(x), {title = "$u^⊤φ(x)$"})
   :save "basis_model.png"
 
 -- The formulas by hand: phi(x) = (1, x, x^2, x^3).

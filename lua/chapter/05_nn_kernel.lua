@@ -1,4 +1,5 @@
--- Section 4: the neural-network kernel (Neal 1996, Williams 1998). A network
+-- Section 4: the neural-network (arcsin) kernel: GP samples, its non-stationary k(x, x'), finite erf networks.
+-- Neal 1996, Williams 1998. A network
 -- f(x) = b + sum_i v_i erf(u_i0 + u_i1 x), b ~ N(0, sb^2), v_i ~ N(0, sv^2 / J),
 -- u_i ~ N(0, Sigma) has covariance sb^2 + sv^2 (2/pi) asin(2 xt' S xt' / sqrt(...))
 -- at EVERY J (E over u and v); as J grows it also becomes Gaussian (central
@@ -16,13 +17,13 @@ local x = gp.linspace(-4, 4, 200)
 local S, info = f:sample(x, {n = 5})
 print("sampler: " .. tostring(info))
 local grid = gp.linspace(-4, 4, 60)
-local fig = gp.figure{title = "The neural-network (arcsin) kernel, Sigma = diag(1, 10)",
-                      layout = {2, 2}, size = {1100, 800}}
-  :panel{title = "GP samples: flat far out, changing near 0", xlabel = "x", ylabel = "f(x)"}
-  :band(x, f:mean(x), f:sd(x), 2, {title = "+- 2 sd"})
+local fig = gp.figure{title = "The neural-network (arcsin) kernel, $Σ = \\text{diag}(1, 10)$",
+                      layout = {2, 2}, size = {1100, 800}, xlabel = "$x$", ylabel = "$f(x)$"}
+  :panel{title = "GP samples: flat far out, changing near 0"}
+  :band(x, f:mean(x), f:sd(x), 2, {title = "± 2 sd"})
   :lines(x, S)
-  :panel{title = "k(x, x'): not a function of x - x'", xlabel = "x", ylabel = "x'"}
-  :heatmap(k:gram(grid), {x = grid, y = grid})
+  :panel{title = "$k(x, x')$: not a function of $x − x'$", ylabel = "$x'$", aspect = "equal"}
+  :heatmap(grid, grid, k:gram(grid), {smooth = true, colorbar = "$k(x, x')$"})
 
 -- Non-stationarity: the correlation of f(x) and f(x + 0.5) depends on x.
 local function corr(a, b) return k(a, b) / math.sqrt(k(a, a) * k(b, b)) end
@@ -53,10 +54,10 @@ c:truthy("J = 1: f(0) is clearly not Gaussian (excess kurtosis > 5 SE)",
          kurts[1] > 5 * se_kurt[1], string.format("%.3f", kurts[1]))
 c:near("J = 10000: f(0) is Gaussian to within 5 SE (excess kurtosis 0)", kurts[4], 0, 5 * se_kurt[4])
 local net = gp.erf_network{J = 3, Sigma = Sigma}
-fig:panel{title = "three random networks with J = 3 hidden units", xlabel = "x", ylabel = "f(x)"}
-   :lines(x, (net:sample(x, {n = 3})))
-   :panel{title = "networks with J = 1000: close to GP samples", xlabel = "x", ylabel = "f(x)"}
-   :band(x, f:mean(x), f:sd(x), 2, {title = "GP +- 2 sd"})
-   :lines(x, (gp.erf_network{J = 1000, Sigma = Sigma}:sample(x, {n = 3})))
+fig:panel{title = "three random networks with $J = 3$ hidden units"}
+   :lines(x, net:sample(x, {n = 3}))
+   :panel{title = "networks with $J = 1000$: close to GP samples"}
+   :band(x, f:mean(x), f:sd(x), 2, {title = "GP ± 2 sd"})
+   :lines(x, gp.erf_network{J = 1000, Sigma = Sigma}:sample(x, {n = 3}))
    :save "nn_kernel.png"
 c:finish()

@@ -1,4 +1,5 @@
--- Exercise 1: the Ornstein-Uhlenbeck kernel k_OU(x, x') = exp(-|x - x'| / (2 l))
+-- Exercise 1: Ornstein–Uhlenbeck against RBF samples and covariances at ℓ = 1: rough against smooth paths.
+-- The Ornstein-Uhlenbeck kernel k_OU(x, x') = exp(-|x - x'| / (2 l))
 -- (the chapter's convention; Rasmussen & Williams' exponential kernel is
 -- exp(-r / l), gp.exponential) against the RBF kernel at the same l = 1.
 -- OU paths are continuous but nowhere differentiable; RBF paths are smooth.
@@ -21,15 +22,16 @@ local Sr, info_r = rbf:sample(x, {n = 3})
 print("OU sampler: " .. tostring(info_o)); print("RBF sampler: " .. tostring(info_r))
 
 local grid = gp.linspace(0, 5, 40)
-gp.figure{title = "Exercise 1: Ornstein-Uhlenbeck vs RBF, l = 1", layout = {2, 2}, size = {1100, 800}}
-  :panel{title = "OU: exp(-|x - x'| / (2 l))", xlabel = "x", ylabel = "f(x)"}
+gp.figure{title = "Exercise 1: Ornstein–Uhlenbeck vs RBF, $ℓ = 1$", layout = {2, 2},
+          size = {1100, 800}, sharey = "row", xlabel = "$x$"}
+  :panel{title = "OU: $k = \\exp(−|x − x'| / 2ℓ)$: rough paths", ylabel = "$f(x)$"}
   :lines(x, So)
-  :panel{title = "RBF: exp(-(x - x')^2 / (2 l^2))", xlabel = "x", ylabel = "f(x)"}
+  :panel{title = "RBF: $k = \\exp(−(x − x')^2 / 2ℓ^2)$: smooth paths", ylabel = "$f(x)$"}
   :lines(x, Sr)
-  :panel{title = "OU covariance k(x, x')", xlabel = "x", ylabel = "x'"}
-  :heatmap(ou:cov(grid), {x = grid, y = grid})
-  :panel{title = "RBF covariance k(x, x')", xlabel = "x", ylabel = "x'"}
-  :heatmap(rbf:cov(grid), {x = grid, y = grid})
+  :panel{title = "OU covariance $k(x, x')$", ylabel = "$x'$", aspect = "equal"}
+  :heatmap(grid, grid, ou:cov(grid), {smooth = true, colorbar = "$k(x, x')$"})
+  :panel{title = "RBF covariance $k(x, x')$", ylabel = "$x'$", aspect = "equal"}
+  :heatmap(grid, grid, rbf:cov(grid), {smooth = true, colorbar = "$k(x, x')$"})
   :save "ex1_ou_vs_rbf.png"
 
 -- Mean squared increments at h and 2 h, from draws at (0, h, 2h).

@@ -1,4 +1,5 @@
--- Exercise 3: u(x) = f(x) + 2 g(x) for independent f ~ GP(m1, k1), g ~ GP(m2, k2)
+-- Exercise 3: u = f + 2g of independent GPs is a GP with mean m₁ + 2m₂ and kernel k₁ + 4k₂.
+-- u(x) = f(x) + 2 g(x) for independent f ~ GP(m1, k1), g ~ GP(m2, k2)
 -- is a GP with mean m1 + 2 m2 and kernel k1 + 4 k2.
 -- f, g and u are drawn from the SAME underlying draws, so the figure shows each
 -- u built from the f and g beside it.
@@ -14,13 +15,14 @@ print("f = " .. tostring(f)); print("g = " .. tostring(g)); print("u = " .. tost
 local x = gp.linspace(0, 6, 150)
 local F, G, U, info = gp.sample_joint({f, g, u}, x, {n = 3})
 print("sampler: " .. tostring(info))
-local fig = gp.figure{title = "Exercise 3: u = f + 2g from the same draws of f and g",
-                      layout = {1, 3}, size = {1400, 450}}
-for _, p in ipairs{{"f ~ GP(sin x, rbf)", f, F}, {"g ~ GP(0.5, periodic)", g, G},
-                   {"u = f + 2 g", u, U}} do
-  fig:panel{title = p[1], xlabel = "x", ylabel = "value"}
-     :band(x, p[2]:mean(x), p[2]:sd(x), 2, {title = "+- 2 sd"})
-     :lines(x, p[3])
+local fig = gp.figure{title = "Exercise 3: $u = f + 2g$ from the same draws of $f$ and $g$",
+                      layout = {1, 3}, size = {1400, 450}, legend = "shared", sharey = true,
+                      xlabel = "$x$"}
+for _, p in ipairs{{"$f ∼$ GP(sin $x$, rbf)", f, F}, {"$g ∼$ GP(0.5, periodic)", g, G},
+                   {"$u = f + 2g$: mean $m_1 + 2m_2$, kernel $k_1 + 4k_2$", u, U}} do
+  fig:panel{title = p[1]}
+     :band(x, p[2]:mean(x), p[2]:sd(x), 2, {title = "mean ± 2 sd"})
+     :lines(x, p[3], {title = "3 joint draws"})
      :line(x, p[2]:mean(x), {title = "mean"})
 end
 fig:save "ex3_sum.png"

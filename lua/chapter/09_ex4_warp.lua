@@ -1,4 +1,5 @@
--- Exercise 4: g(x) = a(x) f(x) with f ~ GP(0, k) and the deterministic a(x) = x^2
+-- Exercise 4: g(x) = x² f(x) is a GP with kernel x² x'² k(x, x'): zero at 0, variance growing as x⁴.
+-- g(x) = a(x) f(x) with f ~ GP(0, k) and the deterministic a(x) = x^2
 -- is a GP with mean 0 and kernel a(x) k(x, x') a(x') = x^2 x'^2 k(x, x'):
 -- a modulates the amplitude: g(0) = 0 always, and Var g(x) grows as x^4.
 local gp = require "gprior"
@@ -13,12 +14,13 @@ print("g = " .. tostring(g))
 local x = gp.linspace(-2, 2, 101)
 local F, G = gp.sample_joint({f, g}, x, {n = 4})
 local lo, hi = g:band(x, 2)
-gp.figure{title = "Exercise 4: g(x) = x^2 f(x)", layout = {1, 2}, size = {1100, 450}}
-  :panel{title = "f ~ GP(0, rbf)", xlabel = "x", ylabel = "f(x)"}
-  :band(x, f:mean(x), f:sd(x), 2, {title = "+- 2 sd"})
+gp.figure{title = "Exercise 4: $g(x) = x^2 f(x)$, kernel $x^2 x'^2 k(x, x')$", layout = {1, 2},
+          size = {1100, 450}, xlabel = "$x$"}
+  :panel{title = "$f ∼$ GP(0, rbf)", ylabel = "$f(x)$"}
+  :band(x, f:mean(x), f:sd(x), 2, {title = "± 2 sd"})
   :lines(x, F)
-  :panel{title = "g = x^2 f (same draws): zero at x = 0", xlabel = "x", ylabel = "g(x)"}
-  :fill(x, lo, hi, {title = "+- 2 sd = +- 2 x^2"})
+  :panel{title = "$g = x^2 f$ (same draws): zero at $x = 0$", ylabel = "$g(x)$"}
+  :fill(x, lo, hi, {title = "± 2 sd = ± 2x²"})
   :lines(x, G)
   :save "ex4_warp.png"
 

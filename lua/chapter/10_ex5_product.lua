@@ -1,4 +1,5 @@
--- Exercise 5: u(x) = f(x) g(x) for independent f ~ GP(m1, k1), g ~ GP(m2, k2) is
+-- Exercise 5: the product u = fg of independent GPs is not a GP: exact moments, heavy tails (excess kurtosis 6).
+-- u(x) = f(x) g(x) for independent f ~ GP(m1, k1), g ~ GP(m2, k2) is
 -- in general NOT a GP: its marginals are products of Gaussians, heavy-tailed.
 -- Its first two moments are still exact:
 --   E u(x) = m1(x) m2(x),
@@ -18,11 +19,11 @@ print("u is a Gaussian process: " .. tostring(u:is_gaussian()))
 local x = gp.linspace(0, 4, 120)
 local F, G, U = gp.sample_joint({f, g, u}, x, {n = 3})
 local fig = gp.figure{title = "Exercise 5: the product of two independent GPs", layout = {2, 2},
-                      size = {1100, 800}}
-  :panel{title = "f ~ GP(1, rbf)", xlabel = "x"}:lines(x, F)
-  :panel{title = "g ~ GP(x/2, matern52)", xlabel = "x"}:lines(x, G)
-  :panel{title = "u = f g (same draws), mean m1 m2 +- 2 sd", xlabel = "x"}
-  :band(x, u:mean(x), u:sd(x), 2, {title = "mean +- 2 sd (not a Gaussian band)"})
+                      size = {1100, 800}, xlabel = "$x$"}
+  :panel{title = "$f ∼$ GP(1, rbf)", ylabel = "$f(x)$"}:lines(x, F)
+  :panel{title = "$g ∼$ GP($x/2$, Matérn 5/2)", ylabel = "$g(x)$"}:lines(x, G)
+  :panel{title = "$u = fg$ (same draws), mean $m_1 m_2$ ± 2 sd", ylabel = "$u(x)$"}
+  :band(x, u:mean(x), u:sd(x), 2, {title = "mean ± 2 sd (not a Gaussian band)"})
   :lines(x, U)
 
 -- The exact moments against draws, and a wrong formula that must be rejected.
@@ -67,9 +68,9 @@ for t = 1, M do
   local w = values[t]
   if w >= lo and w <= hi then clipped[#clipped + 1] = w end
 end
-fig:panel{title = string.format("u(1) for centred f, g: excess kurtosis %.2f", kurt),
-          xlabel = "u", ylabel = "density", xrange = {lo, hi}}
-   :histogram(clipped, {bins = bins, density = true, title = "draws of u(1) (|u| <= 5)"})
+fig:panel{title = string.format("$u(1)$ for centred $f$, $g$: excess kurtosis %.2f", kurt),
+          xlabel = "$u$", ylabel = "density", xrange = {lo, hi}}
+   :histogram(clipped, {bins = bins, density = true, title = "draws of $u(1)$ ($|u| ≤ 5$)"})
    :line(grid, normal, {title = "Gaussian with the same variance", color = "red", width = 2})
    :save "ex5_product.png"
 c:finish()

@@ -13,15 +13,15 @@ function recipes.prior(f, x, opts)
   opts = opts or {}
   local S, info = f:sample(x, {n = opts.n or 5, seed = opts.seed})
   local mean, sd, k = f:mean(x), f:sd(x), opts.k or 2
-  local labels = {title = opts.title or tostring(f), xlabel = opts.xlabel or "x",
-                  ylabel = opts.ylabel or "f(x)"}
+  local labels = {title = opts.title or tostring(f), xlabel = opts.xlabel or "$x$",
+                  ylabel = opts.ylabel or "$f(x)$"}
   local fig
   if opts.fig then
     fig = opts.fig:panel(labels)
   else
     fig = gp.figure(labels)
   end
-  fig:band(x, mean, sd, k, {title = string.format("mean +- %g sd", k)})
+  fig:band(x, mean, sd, k, {title = string.format("mean \u{B1} %g sd", k)}) -- (embedded: ASCII source)
      :lines(x, S)
      :line(x, mean, {title = "mean"})
   print(string.format("%s: %d samples at %d points; sampler: %s",

@@ -77,6 +77,14 @@ void test_check_sym_psd(const gp_matrix *K, const char *what)
     free(w);
 }
 
+gp_matrix *test_matrix_copy(const gp_matrix *A)
+{
+    gp_matrix *C = gp_matrix_alloc(A->rows, A->cols);
+    assert_non_null(C);
+    memcpy(C->data, A->data, A->rows * A->cols * sizeof(double));
+    return C;
+}
+
 gp_matrix *test_matrix_rows(size_t r, size_t c, const double *rowmajor)
 {
     gp_matrix *m = gp_matrix_alloc(r, c);
@@ -205,4 +213,62 @@ int test_exists(const char *path)
 {
     struct stat st;
     return lstat(path, &st) == 0;
+}
+
+gp_matrix *test_factor_rows(const gp_factor *F)
+{
+    gp_matrix *B = gp_matrix_alloc(F->n, F->rank);
+    assert_non_null(B);
+    gp_error err;
+    if (gp_factor_expand(F, B, &err))
+        fail_msg("expand: %s", err.msg);
+    return B;
+}
+
+double test_factor_rel_error(const gp_matrix *K, const gp_factor *F)
+{
+    const size_t n = F->n;
+    gp_matrix *B = test_factor_rows(F);
+    double worst = 0;
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = j; i < n; i++) {
+            double s = 0;
+            for (size_t k = 0; k < F->rank; k++)
+                s += GP_AT(B, i, k) * GP_AT(B, j, k);
+            const double scale = sqrt(GP_AT(K, i, i) * GP_AT(K, j, j));
+            const double e = fabs(GP_AT(K, i, j) - s);
+            worst = fmax(worst, scale > 0 ? e / scale : e);
+        }
+    gp_matrix_free(B);
+    return worst;
+}
+
+static gp_code exp_of_first(void *ctx, const double *x, size_t d, double *out, gp_error *err)
+{
+    (void)ctx;
+    (void)d;
+    (void)err;
+    *out = exp(x[0]);
+    return GP_OK;
+}
+
+gp_kernel *test_exp_warp(gp_kernel *k)
+{
+    gp_error err;
+    gp_func *a = gp_func_external(exp_of_first, NULL, NULL, "exp", &err);
+    assert_non_null(a);
+    gp_kernel *w = gp_kernel_warp(k, a, &err);
+    assert_non_null(w);
+    gp_func_release(a);
+    return w;
+}
+
+gp_matrix *test_wide_points(void)
+{
+    gp_matrix *X = gp_matrix_alloc(50, 1);
+    assert_non_null(X);
+    const double first[] = {0, 0.5, 1, 2};
+    for (size_t i = 0; i < 50; i++)
+        X->data[i] = i < 4 ? first[i] : 20.0 * (double)(i - 3);
+    return X;
 }

@@ -78,7 +78,7 @@ static void test_ou_all_entries(void **state)
     gp_kernel *k = make(gp_kernel_ou, 1.0, 0.5); /* exp(-r / 1) */
     gp_grid_info info = check_all(k, NULL, -1.0, 0.1, NULL, 1);
     assert_int_equal(info.method, GP_GRID_CIRCULANT);
-    assert_int_equal(info.m, 32);
+    assert_int_equal(info.m, 30); /* 2 (n - 1) is an FFT size: 2 3 5 */
     assert_int_equal(info.paddings, 0);
     assert_true(info.clipped == 0.0);
     gp_kernel_release(k);
@@ -151,7 +151,7 @@ static void test_large_grid_entries(void **state)
                 GP_AT(keep, idx[i], b * batch + t) = GP_AT(S, idx[i], t);
     }
     assert_int_equal(info.method, GP_GRID_CIRCULANT);
-    assert_int_equal(info.m, 8192);
+    assert_int_equal(info.m, 8000); /* the FFT size next to 2 (n - 1) = 7998 */
     double z = max_z(keep, idx, r, a, h, k, NULL);
     if (!(z <= 5.0))
         fail_msg("max |z| = %.2f > 5", z);
@@ -168,7 +168,9 @@ static void test_padding(void **state)
     gp_grid_info info = check_all(k, NULL, 0.0, 1.0 / 15.0, NULL, 6);
     assert_int_equal(info.method, GP_GRID_CIRCULANT);
     assert_true(info.paddings > 0);
-    assert_int_equal(info.m, (size_t)32 << info.paddings);
+    assert_true(info.m > 30);
+    assert_int_equal(info.mx, info.m);
+    assert_int_equal(info.my, 1);
     assert_true(info.clipped < 1e-12);
     gp_kernel_release(k);
 }
@@ -184,9 +186,9 @@ static void test_fallback_and_errors(void **state)
     opt.max_paddings = 0;
     gp_grid_info info = check_all(k, NULL, 0.0, 1.0 / 15.0, &opt, 7);
     assert_int_equal(info.method, GP_GRID_DENSE);
-    assert_int_equal(info.m, 32);
+    assert_int_equal(info.m, 30);
     assert_true(info.lambda_min < 0);
-    assert_non_null(strstr(info.reason, "indefinite up to m = 32"));
+    assert_non_null(strstr(info.reason, "indefinite up to m = 30"));
     assert_int_equal(info.dense.n, 16);
 
     gp_matrix *S = gp_matrix_alloc(16, 2);
@@ -197,7 +199,7 @@ static void test_fallback_and_errors(void **state)
     assert_int_equal(gp_grid_sample(k, NULL, 0.0, 1.0 / 15.0, &opt, &rng, S, &info, &err),
                      GP_ERR_NOT_PSD);
     assert_non_null(strstr(err.msg, "circulant embedding of rbf(amplitude=1, lengthscale=1) "
-                                    "stays indefinite up to m = 32"));
+                                    "stays indefinite up to m = 30"));
     opt.method = GP_GRID_AUTO;
     opt.dense_limit = 10;
     assert_int_equal(gp_grid_sample(k, NULL, 0.0, 1.0 / 15.0, &opt, &rng, S, &info, &err),
@@ -208,14 +210,21 @@ static void test_fallback_and_errors(void **state)
     gp_kernel_release(k);
 }
 
-/* A periodic kernel whose period does not fit the embedding never becomes
- * PSD by padding: the default options fall back to the dense sampler. */
-static void test_periodic_fallback(void **state)
+/* A periodic kernel embeds exactly when the embedding's length m h is a
+ * multiple of its period (here m = 45: 45 / 15 = 3 = 10 periods of 0.3),
+ * which the growth through FFT sizes finds; with a period that never fits
+ * (0.3 sqrt 2) the embedding stays indefinite and the general sampler runs. */
+static void test_periodic(void **state)
 {
     (void)state;
     gp_error err;
     gp_kernel *k = gp_kernel_periodic(1.0, 1.0, 0.3, &err);
     gp_grid_info info = check_all(k, NULL, 0.0, 1.0 / 15.0, NULL, 8);
+    assert_int_equal(info.method, GP_GRID_CIRCULANT);
+    assert_int_equal(info.m % 9, 0);
+    gp_kernel_release(k);
+    k = gp_kernel_periodic(1.0, 1.0, 0.3 * sqrt(2.0), &err);
+    info = check_all(k, NULL, 0.0, 1.0 / 15.0, NULL, 9);
     assert_int_equal(info.method, GP_GRID_DENSE);
     assert_true(info.paddings > 0);
     assert_true(info.reason[0] != '\0');
@@ -406,7 +415,7 @@ int main(void)
         cmocka_unit_test(test_large_grid_entries),
         cmocka_unit_test(test_padding),
         cmocka_unit_test(test_fallback_and_errors),
-        cmocka_unit_test(test_periodic_fallback),
+        cmocka_unit_test(test_periodic),
         cmocka_unit_test(test_dense_requested),
         cmocka_unit_test(test_check_rejects_wrong_kernel),
         cmocka_unit_test(test_pair_independent),

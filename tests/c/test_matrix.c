@@ -65,6 +65,11 @@ static void test_grid_and_elementwise(void **state)
     assert_close(GP_AT(g, 1, 0), 2, 0);
     assert_close(GP_AT(g, 3, 1), 20, 0);
     assert_int_equal(gp_matrix_grid(g, ys, g, &err), GP_ERR_DIM);
+    gp_matrix xrow = {1, 3, xs->data}; /* a row vector of x coordinates: the same grid */
+    gp_matrix *g2 = gp_matrix_alloc(6, 2);
+    assert_int_equal(gp_matrix_grid(&xrow, ys, g2, &err), GP_OK);
+    assert_memory_equal(g->data, g2->data, 12 * sizeof(double));
+    gp_matrix_free(g2);
     gp_matrix *r = gp_matrix_alloc(3, 1);
     assert_int_equal(gp_matrix_elementwise(GP_MATRIX_DIV, xs, 0, NULL, 2, r, &err), GP_OK);
     assert_close(r->data[2], 1.5, 0);

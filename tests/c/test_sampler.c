@@ -61,14 +61,6 @@ static gp_matrix *build(kern_fn k, size_t n, double a, double b)
     return K;
 }
 
-static gp_matrix *copy_of(const gp_matrix *K)
-{
-    gp_matrix *C = gp_matrix_alloc(K->rows, K->cols);
-    assert_non_null(C);
-    memcpy(C->data, K->data, K->rows * K->cols * sizeof(double));
-    return C;
-}
-
 static gp_matrix *from_values(size_t n, const double *v) /* v row-major */
 {
     gp_matrix *K = gp_matrix_alloc(n, n);
@@ -79,30 +71,6 @@ static gp_matrix *from_values(size_t n, const double *v) /* v row-major */
     return K;
 }
 
-/* max |K - (P) L L^T (P^T)| / max diag, from the factor F. */
-static double reconstruction_error(const gp_matrix *K, const gp_factor *F)
-{
-    size_t n = F->n, r = F->rank;
-    const gp_matrix *L = F->L;
-    double worst = 0, dmax = 0;
-    for (size_t i = 0; i < n; i++)
-        dmax = fmax(dmax, fabs(GP_AT(K, i, i)));
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j <= i; j++) {
-            double s = 0;
-            /* the factor is lower triangular: use L(i, k) only for k <= i */
-            for (size_t k = 0; k < r && k <= j; k++)
-                s += GP_AT(L, i, k) * GP_AT(L, j, k);
-            size_t pi = i, pj = j;
-            if (F->method == GP_FACTOR_PIVOTED_CHOLESKY) {
-                pi = (size_t)F->piv[i];
-                pj = (size_t)F->piv[j];
-            }
-            worst = fmax(worst, fabs(GP_AT(K, pi, pj) - s));
-        }
-    return dmax > 0 ? worst / dmax : worst;
-}
-
 /* ---- the statistical check -------------------------------------------------- */
 
 /* Factor a copy of K, draw N samples with mean mu and seed, check every mean
@@ -111,13 +79,13 @@ static void check_draws(const gp_matrix *K, const double *mu, uint64_t seed, siz
                         gp_factor_method *method, size_t *rank)
 {
     size_t n = K->rows;
-    gp_matrix *W = copy_of(K);
+    gp_matrix *W = test_matrix_copy(K);
     gp_factor F;
     gp_error err = {0};
     assert_int_equal(gp_mvn_factor(W, 0.0, &F, &err), GP_OK);
     *method = F.method;
     *rank = F.rank;
-    assert_true(reconstruction_error(K, &F) < 1e-10);
+    assert_true(test_factor_rel_error(K, &F) < 1e-10);
 
     gp_matrix *S = gp_matrix_alloc(n, N);
     assert_non_null(S);
@@ -254,7 +222,7 @@ static void test_draws_rank3_null_mu(void **state)
     (void)state;
     size_t n = 25;
     gp_matrix *K = build(k_lin_bump, n, -2, 2);
-    gp_matrix *W = copy_of(K);
+    gp_matrix *W = test_matrix_copy(K);
     gp_factor F;
     gp_error err = {0};
     assert_int_equal(gp_mvn_factor(W, 0.0, &F, &err), GP_OK);
@@ -271,7 +239,7 @@ static void test_draws_rank3_null_mu(void **state)
     gp_matrix *A = gp_matrix_alloc(n, 3), *B = gp_matrix_alloc(n, 3);
     assert_non_null(A);
     assert_non_null(B);
-    W = copy_of(K);
+    W = test_matrix_copy(K);
     assert_int_equal(gp_mvn_factor(W, 0.0, &F, &err), GP_OK);
     gp_rng rng;
     gp_rng_seed(&rng, 3);
@@ -293,7 +261,7 @@ static void draw_with(const gp_matrix *K, uint64_t seed, size_t ns, gp_matrix **
                       gp_factor_method *m)
 {
     size_t n = K->rows;
-    gp_matrix *W = copy_of(K);
+    gp_matrix *W = test_matrix_copy(K);
     gp_factor F;
     gp_error err = {0};
     assert_int_equal(gp_mvn_factor(W, 0.0, &F, &err), GP_OK);
@@ -343,7 +311,7 @@ static void check_reproducible(const gp_matrix *K, gp_factor_method expect)
 static void check_columns_are_successive(const gp_matrix *K)
 {
     size_t n = K->rows;
-    gp_matrix *W = copy_of(K);
+    gp_matrix *W = test_matrix_copy(K);
     gp_factor F;
     gp_error err = {0};
     assert_int_equal(gp_mvn_factor(W, 0.0, &F, &err), GP_OK);
@@ -389,14 +357,13 @@ static void test_reproducible_pivoted(void **state)
 
 static void expect_not_psd(const double *v, size_t n, double jitter_rel, const char *also)
 {
-    gp_matrix *K = from_values(n, v), *orig = copy_of(K);
+    gp_matrix *K = from_values(n, v), *orig = test_matrix_copy(K);
     gp_factor F;
     gp_error err = {0};
     assert_int_equal(gp_mvn_factor(K, jitter_rel, &F, &err), GP_ERR_NOT_PSD);
     assert_int_equal(err.code, GP_ERR_NOT_PSD);
     print_message("%s\n", err.msg);
     assert_non_null(strstr(err.msg, "not positive semi-definite"));
-    assert_non_null(strstr(err.msg, "residual"));
     if (also)
         assert_non_null(strstr(err.msg, also));
     /* K is given back unchanged */
@@ -410,8 +377,8 @@ static void test_indefinite_2x2(void **state)
 {
     (void)state;
     const double v[] = {1, 2, 2, 1}; /* eigenvalues 3, -1 */
-    expect_not_psd(v, 2, 0.0, "rank 1 of 2");
-    expect_not_psd(v, 2, 1e-3, "jitter");
+    expect_not_psd(v, 2, 0.0, "rank 1 of 2, at K(2, 2)");
+    expect_not_psd(v, 2, 1e-3, "relative jitter 0.001");
     /* the jitter is only for the plain Cholesky: the pivoted attempt and the
      * residual are on K itself (with the jitter kept it would be 1.17) */
     expect_not_psd(v, 2, 0.5, "residual 3 after rank 1 of 2");
@@ -423,13 +390,15 @@ static void test_indefinite_3x3(void **state)
     /* a "correlation" matrix with det = 1 - 3 (0.81) - 2 (0.729) < 0:
      * eigenvalues 1.9, 1.9, -0.8 */
     const double v[] = {1, 0.9, 0.9, 0.9, 1, -0.9, 0.9, -0.9, 1};
-    expect_not_psd(v, 3, 0.0, NULL);
+    expect_not_psd(v, 3, 0.0, "relative residual");
     /* negative diagonal */
     const double w[] = {2, 0, 0, 0, -1, 0, 0, 0, 3};
-    expect_not_psd(w, 3, 0.0, NULL);
+    expect_not_psd(w, 3, 0.0, "K(2, 2) = -1 is negative");
     /* zero diagonal, non-zero off-diagonal */
     const double z[] = {0, 1, 1, 0};
-    expect_not_psd(z, 2, 0.0, "zero diagonal");
+    expect_not_psd(z, 2, 0.0, "K(1, 1) = 0 but K(2, 1) = 1 (a zero variance needs a zero row)");
+    const double z3[] = {4, 0, 1e-300, 0, 1, 0, 1e-300, 0, 0};
+    expect_not_psd(z3, 3, 0.5, "K(3, 3) = 0 but K(3, 1) = 1e-300");
 }
 
 static void test_indefinite_large(void **state)
@@ -441,7 +410,7 @@ static void test_indefinite_large(void **state)
     size_t n = 600;
     gp_matrix *K = build(k_rbf, n, 0, 5), *orig;
     GP_AT(K, 477, 477) = 0.5;
-    orig = copy_of(K);
+    orig = test_matrix_copy(K);
     gp_factor F;
     gp_error err = {0};
     assert_int_equal(gp_mvn_factor(K, 0.0, &F, &err), GP_ERR_NOT_PSD);
@@ -454,7 +423,7 @@ static void test_indefinite_large(void **state)
 
 static void near_singular_rbf(size_t n)
 {
-    gp_matrix *K = build(k_rbf, n, 0, 5), *orig = copy_of(K);
+    gp_matrix *K = build(k_rbf, n, 0, 5), *orig = test_matrix_copy(K);
     gp_factor F;
     gp_error err = {0};
     assert_int_equal(gp_mvn_factor(K, 0.0, &F, &err), GP_OK);
@@ -466,7 +435,7 @@ static void near_singular_rbf(size_t n)
     assert_true(F.residual <= 100.0 * (double)n * DBL_EPSILON);
     print_message("rbf %zu: rank %zu, residual %.3g (threshold %.3g)\n", n, F.rank, F.residual,
                   100.0 * (double)n * DBL_EPSILON);
-    assert_true(reconstruction_error(orig, &F) < 1e-12);
+    assert_true(test_factor_rel_error(orig, &F) < 1e-12);
     /* the factor is exactly L[:, :r]: nothing outside it */
     for (size_t j = 0; j < n; j++)
         for (size_t i = 0; i < n; i++)
@@ -511,27 +480,45 @@ static void test_near_singular_rbf_700(void **state)
     near_singular_rbf(700); /* the residual check spans several blocks */
 }
 
+/* B B^T for the factor of K (n x n), entry (i, j). */
+static double factor_product(const gp_factor *F, size_t i, size_t j)
+{
+    gp_matrix *B = test_factor_rows(F);
+    double s = 0;
+    for (size_t k = 0; k < F->rank; k++)
+        s += GP_AT(B, i, k) * GP_AT(B, j, k);
+    gp_matrix_free(B);
+    return s;
+}
+
+/* The jitter is relative to each variance: K + jitter diag(K), so a variance
+ * of 1e20 does not swamp one of 1e-20. */
 static void test_jitter_reported(void **state)
 {
     (void)state;
-    const double v[] = {4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2};
+    const double v[] = {4e20, 1e10, 0.5, 1e10, 3, 0.2e-10, 0.5, 0.2e-10, 2e-20};
     gp_matrix *K = from_values(3, v);
     gp_factor F;
     gp_error err = {0};
     assert_int_equal(gp_mvn_factor(K, 1e-6, &F, &err), GP_OK);
     assert_int_equal(F.method, GP_FACTOR_CHOLESKY);
     assert_int_equal(F.rank, 3);
-    assert_close(F.jitter, 1e-6 * 3.0, 1e-20);
-    assert_close(GP_AT(K, 0, 0), sqrt(4 + 3e-6), 1e-15);
+    assert_true(F.jitter == 1e-6);
     assert_string_equal(gp_factor_method_name(F.method), "cholesky");
+    for (size_t j = 0; j < 3; j++)
+        for (size_t i = 0; i < 3; i++) {
+            const double want = v[i * 3 + j] * (i == j ? 1 + 1e-6 : 1.0);
+            assert_close(factor_product(&F, i, j), want, 1e-14 * sqrt(v[i * 4] * v[j * 4]));
+        }
     gp_factor_free(&F);
     gp_matrix_free(K);
 
-    /* without jitter: none reported */
+    /* without jitter: none reported, K itself */
     K = from_values(3, v);
     assert_int_equal(gp_mvn_factor(K, 0.0, &F, &err), GP_OK);
     assert_true(F.jitter == 0.0);
-    assert_close(GP_AT(K, 0, 0), 2.0, 1e-15);
+    for (size_t i = 0; i < 3; i++)
+        assert_close(factor_product(&F, i, i), v[i * 4], 1e-15 * v[i * 4]);
     gp_factor_free(&F);
     gp_matrix_free(K);
 
@@ -539,7 +526,15 @@ static void test_jitter_reported(void **state)
     K = build(k_lin, 10, -1, 1);
     assert_int_equal(gp_mvn_factor(K, 1e-3, &F, &err), GP_OK);
     assert_int_equal(F.method, GP_FACTOR_CHOLESKY);
-    assert_true(F.jitter > 0.0);
+    assert_true(F.jitter == 1e-3);
+    gp_factor_free(&F);
+    gp_matrix_free(K);
+
+    /* any finite jitter: K (1 + 1e308) on the diagonal is not representable,
+     * its factor is */
+    K = from_values(3, v);
+    assert_int_equal(gp_mvn_factor(K, 1e308, &F, &err), GP_OK);
+    assert_true(isfinite(factor_product(&F, 2, 2) / 1e200));
     gp_factor_free(&F);
     gp_matrix_free(K);
 }
@@ -578,7 +573,6 @@ static void test_bad_arguments(void **state)
     assert_non_null(strstr(err.msg, "jitter"));
     assert_int_equal(gp_mvn_factor(K, NAN, &F, &err), GP_ERR_ARG);
     assert_int_equal(gp_mvn_factor(K, INFINITY, &F, &err), GP_ERR_ARG);
-    assert_int_equal(gp_mvn_factor(K, 1e308, &F, &err), GP_ERR_ARG); /* jitter overflows */
     assert_int_equal(gp_mvn_factor(NULL, 0.0, &F, &err), GP_ERR_ARG);
     assert_int_equal(gp_mvn_factor(K, 0.0, NULL, &err), GP_ERR_ARG);
     /* K unchanged by all of those */
@@ -620,7 +614,7 @@ static void test_small_sizes(void **state)
     assert_int_equal(gp_mvn_factor(K, 0.0, &F, &err), GP_OK);
     assert_int_equal(F.method, GP_FACTOR_CHOLESKY);
     assert_int_equal(F.rank, 1);
-    assert_close(K->data[0], 2.0, 0);
+    assert_true(K->data[0] == 2.0);
     gp_matrix *out = gp_matrix_alloc(1, 3);
     gp_rng_seed(&rng, 4);
     assert_int_equal(gp_mvn_draw(&F, &mu, &rng, out, &err), GP_OK);

@@ -13,6 +13,7 @@
 #include "gp_func.h"
 #include "gp_kernel.h"
 #include "gp_matrix.h"
+#include "gp_sampler.h"
 
 /* Assert |a - b| <= tol, printing both values on failure. */
 #define assert_close(a, b, tol)                                                                   \
@@ -42,6 +43,9 @@ void test_check_sym_psd(const gp_matrix *K, const char *what);
 
 /* gp_kernel_describe(k) is exactly want, and reports its length. */
 void test_expect_describe(const gp_kernel *k, const char *want);
+
+/* A new copy of A. */
+gp_matrix *test_matrix_copy(const gp_matrix *A);
 
 /* An r x c matrix from a row-major literal. */
 gp_matrix *test_matrix_rows(size_t r, size_t c, const double *rowmajor);
@@ -73,5 +77,18 @@ char *test_read_file(const char *path, size_t *len);
 
 /* 1 if something (a file, folder or link, even dangling) is at path. */
 int test_exists(const char *path);
+
+/* The factor F of K in K's scale and input order: an n x rank matrix B with
+ * B B^T = K up to the factor's residual (any method). */
+gp_matrix *test_factor_rows(const gp_factor *F);
+
+/* max_ij |K_ij - (B B^T)_ij| / sqrt(K_ii K_jj) for B = test_factor_rows(F)
+ * (an entry of a zero-variance row counts in absolute terms). */
+double test_factor_rel_error(const gp_matrix *K, const gp_factor *F);
+
+/* The badly scaled examples of the trust issue (7.1): k warped by exp(x_1)
+ * (a new reference), and the 50 points {0, 0.5, 1, 2, 20, 40, ..., 920}. */
+gp_kernel *test_exp_warp(gp_kernel *k);
+gp_matrix *test_wide_points(void);
 
 #endif

@@ -52,8 +52,9 @@ return {
         t.eq(P:get(i, j), F:get(i, j) * G:get(i, j), "p = f g")
       end
     end
-    t.eq(info.method, "joint", "info"); t.eq(#info.parts, 2, "two independent leaves")
-    t.truthy(tostring(info):find("joint draw of 2"), tostring(info))
+    t.eq(#info.parts, 2, "two independent leaves"); t.eq(info.n, 5, "n: the points")
+    t.eq(info.rank, math.min(5, info.parts[1].rank + info.parts[2].rank), "rank: the parts' ranks added, at most n")
+    t.truthy(tostring(info):find("; part 2: "), tostring(info))
   end,
   ["100 000-deep sums, offsets and 1 * f chains: no recursion"] = function(t)
     local u, o, v = f, f, f

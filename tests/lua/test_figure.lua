@@ -172,6 +172,16 @@ return {
       fig:preview()
       t.truthy(read(dir .. "/evil'`x`.svg"):find("touch", 1, true), "drawn as text")
     end
+    -- the same strings in maths, in a font name, a colour bar label, a shared legend
+    local x, Z = gp.linspace(0, 1, 3), gp.matrix(3, 3, 1)
+    local fig = gp.figure{title = "$" .. evil[1] .. "$", font = evil[3] .. ",12", legend = "shared",
+                          xlabel = "$x_{" .. evil[2] .. "}$"}
+    fig:lines(x, x, {title = "$\\text{" .. evil[4] .. "}$"}):panel{}:lines(x, x, {title = evil[1]})
+       :panel{}:heatmap(x, x, Z, {smooth = true, colorbar = "$" .. evil[2] .. "$"})
+       :contour(x, x, Z, {levels = {0.5}})
+    for _, name in ipairs{"/maths.svg", "/maths.png", "/maths.txt"} do fig:save(dir .. name) end
+    fig:preview()
+    t.truthy(read(dir .. "/maths.svg"):find("touch", 1, true), "maths drawn as text")
     t.eq(t.exists(marker), false, "marker file")
   end,
 
@@ -224,5 +234,86 @@ return {
     -- names and numbers that are right still work
     fig:lines(x, x, {dash = "dotted"}):lines(x, x, {dash = 3}):lines(x, x, {alpha = 0.5})
     t.eq(tostring(gp.figure{legend = "bottom right", size = {640, 480}}), "figure(0 panels, 0 layers)", "ok")
+  end,
+
+  ["themes, fonts, shared axes and aspect: every option checked with its value"] = function(t)
+    t.raises(function() gp.figure{theme = "poster"} end,
+             "figure: unknown theme 'poster' %(option 'theme' must be one of 'notebook', 'paper', 'slides'%)")
+    t.raises(function() gp.figure{theme = 1} end, "bad option 'theme' %(string expected, got number%)")
+    t.raises(function() gp.figure{fontscale = 0} end, "fontscale must be a number in %(0, 10%], got 0")
+    t.raises(function() gp.figure{fontscale = 12.5} end, "got 12%.5")
+    t.raises(function() gp.figure{fontscale = "big"} end, "bad option 'fontscale' %(number expected, got string%)")
+    t.raises(function() gp.figure{font = "Sans,huge"} end,
+             "font must be \"Name,size\" with a size in points 1%.%.200, got 'Sans,huge'")
+    t.raises(function() gp.figure{font = ",0.5"} end, "got ',0%.5'")
+    t.raises(function() gp.figure{sharex = "diagonal"} end,
+             "unknown sharex 'diagonal' %(option 'sharex' must be one of 'none', 'all', 'row', 'col'%)")
+    t.raises(function() gp.figure{sharey = 1} end, "bad option 'sharey' %(string expected, got number%)")
+    t.raises(function() gp.figure{aspect = -2} end, "aspect must be a ratio height / width in %(0, 100%], \"equal\" or \"free\", got %-2")
+    t.raises(function() gp.figure{aspect = 1e9} end, "got 1e%+09")
+    t.raises(function() gp.figure{aspect = "square"} end, "unknown aspect 'square'")
+    t.raises(function() gp.figure{}:panel{legend = "shared"} end, "legend 'shared' is a figure option")
+    t.raises(function() gp.figure{title = "$\\alph$"} end,
+             "figure title: unknown command '\\alph' %(see the README's list%) in the maths of '%$\\alph%$'")
+    t.raises(function() gp.figure{}:lines({1, 2}, {1, 2}, {title = "${x$"}) end,
+             "lines: title: a { without its } in the maths")
+    -- the same values, right, work
+    local x = {1, 2, 3}
+    local fig = gp.figure{theme = "slides", font = "DejaVu Sans,18", fontscale = 1.2, sharex = true,
+                          sharey = "row", aspect = "equal", legend = "shared",
+                          title = "$σ^2$ and ± and $k_{J}$"}
+    fig:lines(x, x, {title = "a"}):panel{aspect = 0.5, zlabel = "z"}:lines(x, x, {title = "a"})
+    t.eq(tostring(fig), "figure(2 panels, 2 layers)", "built")
+    t.truthy(#fig:preview(60) > 0, "preview")
+  end,
+
+  ["grid layers: heatmap, contour and surface options checked with their values"] = function(t)
+    local xs, ys = gp.linspace(0, 1, 4), gp.linspace(0, 2, 3)
+    local Z = gp.matrix(3, 4, 1)
+    local fig = gp.figure{}
+    t.raises(function() fig:heatmap(xs, ys, Z, {smooth = 1}) end,
+             "heatmap: bad option 'smooth' %(boolean expected, got number%)")
+    t.raises(function() fig:heatmap(xs, ys, Z, {colorbar = 5}) end,
+             "heatmap: bad option 'colorbar' %(boolean or string %(its label%) expected, got number%)")
+    t.raises(function() fig:contour(xs, ys, Z, {levels = 0}) end, "contour: levels must be a count 1%.%.100, got 0")
+    t.raises(function() fig:contour(xs, ys, Z, {levels = 2.5}) end, "bad option 'levels' %(integer expected, got 2%.5%)")
+    t.raises(function() fig:contour(xs, ys, Z, {levels = {1, 0.5}}) end,
+             "contour: levels must be increasing, got 0%.5 after 1")
+    t.raises(function() fig:contour(xs, ys, Z, {levels = {}}) end,
+             "bad option 'levels' %(a list of 1 to 100 numbers expected, got a table of 0 values%)")
+    t.raises(function() fig:contour(xs, ys, Z, {width = 0}) end, "contour: width must be a number in %(0, 100%], got 0")
+    t.raises(function() fig:contour(xs, ys, Z, {color = "mauve"}) end, "unknown color 'mauve'")
+    t.raises(function() fig:surface(xs, ys, Z, {view = {60}}) end, "bad option 'view' %(a list of 2 numbers expected")
+    t.raises(function() fig:surface(xs, ys, Z, {view = {60, 400}}) end,
+             "surface: view must be {rotation about x in 0%.%.180, about z in 0%.%.360}, got {60, 400}")
+    t.raises(function() fig:surface(xs, ys, Z, {palette = "jet"}) end, "unknown palette 'jet'")
+    t.raises(function() fig:contour(xs, ys, gp.matrix(4, 3)) end,
+             "contour: Z is 4 x 3 but x has 4 values and y 3: Z must be ny x nx %(3 x 4%), or the 12 values of gp%.grid%(x, y%) in its order %(Z looks transposed")
+    t.eq(tostring(fig), "figure(0 panels, 0 layers)", "nothing added")
+    fig:heatmap(xs, ys, Z, {smooth = true, colorbar = "$k(x, x')$"})
+       :contour(xs, ys, Z, {levels = {0.5, 1}, labels = false, color = "white", width = 2})
+       :panel{}:surface(xs, ys, Z, {view = {30, 120}, colorbar = false})
+    t.raises(function() fig:lines(xs, xs) end, "lines: panel 2 holds a surface")
+    t.eq(tostring(fig), "figure(2 panels, 3 layers)", "grid layers")
+  end,
+
+  ["a sample on gp.grid is drawn as its image without reshaping"] = function(t)
+    local dir = t.tmpdir()
+    local xs, ys = gp.linspace(0, 1, 5), gp.linspace(0, 2, 4)
+    local S = gp.randn(20, 1)
+    local P = gp.grid(xs, ys)
+    local Z = gp.matrix(4, 5)  -- the documented orientation: Z(i, j) at (x_j, y_i)
+    for r = 1, 20 do
+      local j, i = (r - 1) % 5 + 1, (r - 1) // 5 + 1
+      t.eq(P:get(r, 1), xs[j], "x of point " .. r)
+      t.eq(P:get(r, 2), ys[i], "y of point " .. r)
+      Z:set(i, j, S[r])
+    end
+    gp.figure{}:heatmap(xs, ys, S):save(dir .. "/a.png")
+    gp.figure{}:heatmap(xs, ys, Z):save(dir .. "/b.png")
+    gp.figure{}:heatmap(Z, {x = xs, y = ys}):save(dir .. "/c.png")
+    local a = read(dir .. "/a.png.gp"):gsub("'[abc]%.png'", "")
+    t.eq(read(dir .. "/b.png.gp"):gsub("'[abc]%.png'", ""), a, "the vector and the matrix")
+    t.eq(read(dir .. "/c.png.gp"):gsub("'[abc]%.png'", ""), a, "both calling forms")
   end,
 }

@@ -110,4 +110,43 @@ return {
     local S, info = f:sample(x, {seed = math.maxinteger, n = 2})
     t.eq(S:cols(), 2, "the largest seed"); t.eq(getmetatable(info).__name, "gprior.sample_info", "info type")
   end,
+  ["every sampler reports in one shape, printed one way"] = function(t)
+    local f, g = gp.GP{kernel = gp.rbf{}}, gp.GP{kernel = gp.linear{offset = 1}}
+    local x = gp.linspace(0, 1, 8)
+    local reports = {
+      {"f:sample", select(2, f:sample(x))},
+      {"(f + g):sample", select(2, (f + g):sample(x))},
+      {"sample_joint", select(3, gp.sample_joint({f, g}, x))},
+      {"sample_grid", select(2, f:sample_grid(0, 1, 8))},
+      {"sample_grid dense", select(2, f:sample_grid(0, 1, 8, {method = "dense"}))},
+      {"sample_rff", select(2, f:sample_rff(x, {features = 3}))},
+      {"mvn_sample", select(2, gp.mvn_sample(f:mean(x), f:cov(x)))},
+      {"weights", select(3, gp.bumps_model{J = 3}:sample(x))},
+      {"erf network", select(2, gp.erf_network{J = 2}:sample(x))},
+    }
+    for _, r in ipairs(reports) do
+      local name, info = r[1], r[2]
+      t.eq(getmetatable(info).__name, "gprior.sample_info", name .. ": type")
+      t.eq(type(info.method), "string", name .. ": method")
+      t.eq(info.n, 8, name .. ": n is the points of a draw")
+      t.truthy(math.type(info.rank) == "integer" and info.rank >= 0 and info.rank <= 8, name .. ": rank")
+      t.truthy(type(info.residual) == "number" and info.residual >= 0, name .. ": residual")
+      t.eq(type(info.jitter), "number", name .. ": jitter")
+      t.eq(type(info.approximate), "boolean", name .. ": approximate")
+      local text = tostring(info)
+      t.truthy(text:find("^" .. info.method:gsub("%p", "%%%0") .. "[^,]*, rank " .. info.rank .. " of 8, jitter %S+, residual %S+"),
+               name .. ": " .. text)
+    end
+    local _, sum = (f + g):sample(x)
+    t.eq(sum.method, "cholesky + pivoted-cholesky", "the parts' methods")
+    t.eq(sum.rank, math.min(8, sum.parts[1].rank + sum.parts[2].rank), "rank of a sum of parts")
+    t.eq(sum.parts[2].rank, 2, "the linear part has rank 2")
+    local _, rff = f:sample_rff(x, {features = 3})
+    t.eq(rff.approximate, true, "random features are approximate"); t.eq(rff.rank, 6, "3 cosines and 3 sines")
+    t.truthy(tostring(rff):find("^random%-fourier%-features %(approximate%), rank 6 of 8, jitter 0, residual 0 %(features 3, family rbf%)"), tostring(rff))
+    local _, lin = g:sample(gp.linspace(-5, 5, 50))
+    t.truthy(tostring(lin):find("^pivoted%-cholesky, rank 2 of 50, jitter 0, residual %S+$"), tostring(lin))
+    local _, _, w = gp.weights{basis = gp.basis.polynomial{degree = 2}, cov = {{1, 1, 0}, {1, 1, 0}, {0, 0, 1}}}:sample(x)
+    t.eq(w.rank, 2, "weight space: the rank of the weights' covariance"); t.eq(w.weights, 3, "J")
+  end,
 }

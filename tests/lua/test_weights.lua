@@ -129,7 +129,7 @@ return {
     t.raises(function() gp.basis.polynomial{degree = -1} end, "degree must be in 0..1000, got %-1")
     t.raises(function() gp.basis.fourier{J = 0} end, "fourier: J must be >= 1, got 0")
     t.raises(function() gp.basis.fourier{J = 5, seed = -1} end, "seed")
-    t.raises(function() gp.basis.polynomial{}:eval(gp.matrix{{1, 2}}) end,
+    t.raises(function() gp.basis.polynomial{}:eval(gp.points{{1, 2}}) end,
              "input has dimension 2 %(columns%) but the basis takes 1")
     t.raises(function() gp.basis.polynomial{}:eval{0 / 0} end, "non%-finite")
     local line = gp.basis.polynomial{}
@@ -152,7 +152,7 @@ return {
              "erf_network: Sigma: covariance is not positive semi%-definite")
     t.raises(function() gp.erf_network{J = 2, Sigma = gp.matrix{{1, 0, 0}, {0, 1, 0}}} end, "Sigma must be square")
     t.raises(function() gp.erf_network{J = 2, variance = -1} end, "variance must be finite and >= 0")
-    t.raises(function() gp.erf_network{J = 2}:sample(gp.matrix{{1, 2}}) end,
+    t.raises(function() gp.erf_network{J = 2}:sample(gp.points{{1, 2}}) end,
              "input has dimension 2 %(columns%) but Sigma is 2 x 2")
     t.raises(function() gp.erf_network{J = 2}:sample({1}, {n = -1}) end, "option 'n' must be >= 1")
   end,
@@ -166,7 +166,7 @@ return {
     t.raises(function() gp.erf_network{} end, "erf_network: option 'J' %(the number of hidden units%) is required")
     t.raises(function() gp.erf_network{J = 2, Sigma = 0 / 0} end, "bad option 'Sigma' %(finite number expected")
     t.raises(function() gp.erf_network{J = 2, Sigma = "x"} end,
-             "erf_network: bad option 'Sigma' %(matrix, number or table of numbers expected, got string%)")
+             "erf_network: bad option 'Sigma' %(matrix or table of numbers %(or a number%) expected, got string%)")
   end,
   ["the bumps limit is an rbf kernel made by the core; results never overflow silently"] = function(t)
     local k = gp.bumps_limit{lengthscale = 0.7, sigma = 1.3}
