@@ -18,7 +18,7 @@
 # ---- settings ---------------------------------------------------------------
 CC        ?= cc
 SANITIZER ?=
-CORE_PKGS := openblas lapacke fftw3 nlopt
+CORE_PKGS := openblas lapacke fftw3 gsl nlopt
 LUA_PKG   := lua5.4
 OPT       ?= -O2
 SEED      ?=
@@ -45,7 +45,8 @@ endif
 # compiled without Lua's include path and linked without liblua; only the
 # bindings (src/l*.c) and the host (main.c, batch*.c) see Lua.
 CORE_CFLAGS = $(shell pkg-config --cflags $(CORE_PKGS))
-CORE_LIBS   = $(shell pkg-config --libs $(CORE_PKGS))
+# GSL (special functions) is linked without its reference CBLAS: OpenBLAS provides cblas_*.
+CORE_LIBS   = $(filter-out -lgslcblas,$(shell pkg-config --libs $(CORE_PKGS)))
 LUA_CFLAGS  = $(shell pkg-config --cflags $(LUA_PKG))
 LUA_LIBS    = $(shell pkg-config --libs $(LUA_PKG))
 CMOCKA      = $(shell pkg-config --cflags --libs cmocka)

@@ -222,7 +222,7 @@ static void conclude(batch_plan *plan, batch_run *r)
         }
         run_record_read_checks(rec, log);
         run_record_read_figures(rec, figlog, r->dir);
-        if (batch_make_dirs(r->dir) != 0 || run_record_write(rec, path, err, sizeof err) != 0) {
+        if (run_record_write(rec, path, err, sizeof err) != 0) {
             fprintf(stderr, "gprior batch: %s: cannot write its record: %s\n", r->rel, err);
             if (strcmp(status, "ok") == 0)
                 run_record_set(&rec->status, "lost");

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "batch_util.h"
+#include "gp_file.h"
 #include "lgprior.h"
 #include "lgprior.h"
 
@@ -630,9 +631,13 @@ int batch_plan_parse(batch_plan *plan, int argc, char **argv, const char *self)
             rc = usage_error("unknown option", a);
         }
     }
-    if (rc < 0 && (batch_make_dirs(plan->outdir_arg) != 0 ||
-                   !(plan->outdir = realpath(plan->outdir_arg, NULL)))) {
-        fprintf(stderr, "gprior batch: cannot create folder '%s': %s\n", plan->outdir_arg,
+    gp_error dir_err;
+    if (rc < 0 && gp_file_make_dir(plan->outdir_arg, &dir_err) != GP_OK) {
+        fprintf(stderr, "gprior batch: %s\n", dir_err.msg);
+        rc = EXIT_USAGE;
+    }
+    if (rc < 0 && !(plan->outdir = realpath(plan->outdir_arg, NULL))) {
+        fprintf(stderr, "gprior batch: cannot find folder '%s': %s\n", plan->outdir_arg,
                 strerror(errno));
         rc = EXIT_USAGE;
     }

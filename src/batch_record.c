@@ -91,7 +91,9 @@ int run_record_write(const run_record *r, const char *path, char *err, size_t er
 {
     gp_file file;
     gp_error e;
-    if (gp_file_begin(&file, path, &e) != GP_OK) {
+    /* the output folder may not exist yet: a run that saved its figures
+     * elsewhere (absolute names) still keeps its record under --out */
+    if (gp_file_make_parent(path, &e) != GP_OK || gp_file_begin(&file, path, &e) != GP_OK) {
         snprintf(err, errlen, "%s", e.msg);
         return -1;
     }

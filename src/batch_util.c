@@ -49,25 +49,6 @@ double batch_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-int batch_make_dirs(const char *path)
-{
-    char *p = batch_strf("%s", path);
-    for (char *c = p + 1; *c; c++)
-        if (*c == '/') {
-            *c = '\0';
-            mkdir(p, 0777); /* errors show in the last step */
-            *c = '/';
-        }
-    int rc = mkdir(p, 0777) == 0 || errno == EEXIST ? 0 : -1;
-    free(p);
-    struct stat st;
-    if (rc == 0 && (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))) {
-        errno = ENOTDIR;
-        rc = -1;
-    }
-    return rc;
-}
-
 long long batch_read_line(FILE *f, char **buf, size_t *cap, size_t max, int *cut)
 {
     long long len = 0;

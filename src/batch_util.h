@@ -27,9 +27,6 @@ void *batch_realloc(void *p, size_t size);
 /* Seconds on a monotonic clock. */
 double batch_now(void);
 
-/* mkdir -p path; 0 when path is (now) a folder, else -1 with errno set. */
-int batch_make_dirs(const char *path);
-
 /* Read one line of f into *buf (malloc'ed, grown as needed up to max bytes;
  * the rest of a longer line is read and dropped). The newline is removed.
  * Returns the line's full length (which may exceed max: the line was cut),

@@ -369,23 +369,37 @@ gp_code gp_file_commit(gp_file *file, gp_error *err)
     return gp_file_commit_all(&file, 1, err);
 }
 
-gp_code gp_file_make_parent(const char *path, gp_error *err)
+gp_code gp_file_make_dir(const char *dir, gp_error *err)
 {
-    char dir[GP_FILE_PATH_MAX];
-    gp_code rc = folder_of(path, dir, sizeof dir, err);
-    if (rc || dir[0] == '\0' || strcmp(dir, "/") == 0)
-        return rc;
-    for (char *p = dir + 1;; p++) {
+    char d[GP_FILE_PATH_MAX];
+    if (snprintf(d, sizeof d, "%s", dir) >= (int)sizeof d)
+        return gp_error_set(err, GP_ERR_IO, "folder name too long: '%.64s...'", dir);
+    for (char *p = d + 1;; p++) {
         char c = *p;
         if (c == '/' || c == '\0') {
             *p = '\0';
-            if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-                return gp_error_set(err, GP_ERR_IO, "cannot create folder '%s': %s", dir,
+            if (mkdir(d, 0777) != 0 && errno != EEXIST)
+                return gp_error_set(err, GP_ERR_IO, "cannot create folder '%s': %s", d,
                                     strerror(errno));
             *p = c;
         }
         if (c == '\0')
             break;
     }
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return gp_error_set(err, GP_ERR_IO, "cannot create folder '%s': %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return gp_error_set(err, GP_ERR_IO, "cannot create folder '%s': it exists and is not a folder",
+                            dir);
     return GP_OK;
+}
+
+gp_code gp_file_make_parent(const char *path, gp_error *err)
+{
+    char dir[GP_FILE_PATH_MAX];
+    gp_code rc = folder_of(path, dir, sizeof dir, err);
+    if (rc || dir[0] == '\0' || strcmp(dir, "/") == 0)
+        return rc;
+    return gp_file_make_dir(dir, err);
 }

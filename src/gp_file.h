@@ -67,6 +67,10 @@ void gp_file_remove_temporaries(void);
  * were removed. */
 size_t gp_file_sweep(const char *dir);
 
+/* Create the folder dir and its parents, like mkdir -p. A folder that exists
+ * is fine; something else of that name is an error. */
+gp_code gp_file_make_dir(const char *dir, gp_error *err);
+
 /* Create the folder that will hold path (and its parents), like mkdir -p
  * on dirname(path). A folder that exists is fine. */
 gp_code gp_file_make_parent(const char *path, gp_error *err);

@@ -238,6 +238,88 @@ gp_code gp_func_eval_rows(const gp_func *f, const gp_matrix *X, double *out, gp_
     return gp_error_set(err, GP_ERR_ARG, "function evaluation: unknown function type");
 }
 
+gp_func *gp_func_derivative(const gp_func *f, size_t dim, gp_error *err)
+{
+    if (!f) {
+        gp_error_set(err, GP_ERR_ARG, "function derivative: NULL function");
+        return NULL;
+    }
+    char name[128];
+    switch (f->type) {
+    case FUNC_CONSTANT:
+        return gp_func_constant(0.0, err);
+    case FUNC_POLYNOMIAL: {
+        if (dim != 0) {
+            gp_error_set(err, GP_ERR_DIM, "poly: a 1-D function has no derivative in x_%zu",
+                         dim + 1);
+            return NULL;
+        }
+        if (f->ncoef == 1)
+            return gp_func_constant(0.0, err);
+        double *c = malloc((f->ncoef - 1) * sizeof *c);
+        if (!c) {
+            gp_error_set(err, GP_ERR_NOMEM, "poly: out of memory");
+            return NULL;
+        }
+        for (size_t k = 1; k < f->ncoef; k++)
+            c[k - 1] = (double)k * f->coef[k];
+        gp_func *d = gp_func_polynomial(c, f->ncoef - 1, err);
+        free(c);
+        return d;
+    }
+    case FUNC_EXTERNAL:
+        gp_func_describe(f, name, sizeof name);
+        gp_error_set(err, GP_ERR_ARG,
+                     "%s: its derivative is not known (give a constant or gp.poly to "
+                     "differentiate through it)",
+                     name);
+        return NULL;
+    }
+    gp_error_set(err, GP_ERR_ARG, "function derivative: unknown function type");
+    return NULL;
+}
+
+int gp_func_has_derivative(const gp_func *f)
+{
+    return f && f->type != FUNC_EXTERNAL;
+}
+
+gp_code gp_func_eval_deriv(const gp_func *f, const gp_matrix *X, const double *u, double *out,
+                           gp_error *err)
+{
+    if (!f || !X || !u || (!out && X->rows > 0))
+        return gp_error_set(err, GP_ERR_ARG, "function derivative: NULL argument");
+    char name[128];
+    switch (f->type) {
+    case FUNC_CONSTANT:
+        for (size_t i = 0; i < X->rows; i++)
+            out[i] = 0.0;
+        return GP_OK;
+    case FUNC_POLYNOMIAL: { /* u_1 (c_1 + 2 c_2 x + ... ) */
+        if (X->cols != 1)
+            return gp_error_set(err, GP_ERR_DIM,
+                                "poly: input must be 1-D (one column), got %zu-D input", X->cols);
+        const size_t top = f->ncoef - 1;
+        for (size_t i = 0; i < X->rows; i++) {
+            double v = 0;
+            for (size_t k = top; k >= 1; k--)
+                v = v * X->data[i] + (double)k * f->coef[k];
+            out[i] = u[0] * v;
+            if (!isfinite(out[i]))
+                return nonfinite_error(f, i, &X->data[i], 1, out[i], err);
+        }
+        return GP_OK;
+    }
+    case FUNC_EXTERNAL:
+        gp_func_describe(f, name, sizeof name);
+        return gp_error_set(err, GP_ERR_ARG,
+                            "%s: its derivative is not known (give a constant or gp.poly to "
+                            "differentiate through it)",
+                            name);
+    }
+    return gp_error_set(err, GP_ERR_ARG, "function derivative: unknown function type");
+}
+
 size_t gp_func_describe(const gp_func *f, char *buf, size_t cap)
 {
     gp_sbuf sb = gp_sbuf_make(buf, cap);

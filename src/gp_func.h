@@ -42,6 +42,20 @@ int gp_func_is_zero(const gp_func *f);
  * error naming the point. */
 gp_code gp_func_eval_rows(const gp_func *f, const gp_matrix *X, double *out, gp_error *err);
 
+/* The function df/dx_dim (dim 0-based): 0 for a constant, p' for a 1-D
+ * polynomial (dim 0); an error for an external function. */
+gp_func *gp_func_derivative(const gp_func *f, size_t dim, gp_error *err);
+
+/* 1 if gp_func_eval_deriv works for f: constants and polynomials (not
+ * external functions, whose derivative is not known). */
+int gp_func_has_derivative(const gp_func *f);
+
+/* out[i] = D_u f(x_i) = sum_c u_c df/dx_c at the rows of X (u: X->cols
+ * values): 0 for a constant, u_1 p'(x) for a 1-D polynomial; an error for
+ * an external function. */
+gp_code gp_func_eval_deriv(const gp_func *f, const gp_matrix *X, const double *u, double *out,
+                           gp_error *err);
+
 /* Write a human-readable description ("0", "2.5", "poly(0, 0, 1)", "<name>")
  * into buf (snprintf semantics; returns the length it needed). */
 size_t gp_func_describe(const gp_func *f, char *buf, size_t cap);

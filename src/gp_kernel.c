@@ -51,6 +51,9 @@ static const char *node_name(gp_kernel_node type)
     case GP_KNODE_STRETCH: return "stretch";
     case GP_KNODE_SHIFT: return "shift";
     case GP_KNODE_SELECT: return "select";
+    case GP_KNODE_TRANSFORM: return "transform";
+    case GP_KNODE_POWER: return "power";
+    case GP_KNODE_CHANGEPOINT: return "changepoint";
     }
     return "kernel";
 }
@@ -88,6 +91,9 @@ void gp_kernel_release(gp_kernel *k)
         drop(d->a, &dead);
         drop(d->b, &dead);
         gp_func_release(d->f);
+        for (size_t i = 0; i < d->nfs; i++)
+            gp_func_release(d->fs[i]);
+        free(d->fs);
         free(d->extra);
         free(d);
     }
@@ -127,8 +133,10 @@ static gp_code set_shape(gp_kernel *n, const gp_kernel *a, const gp_kernel *b, g
     switch (n->type) {
     case GP_KNODE_SUM:
     case GP_KNODE_PRODUCT: n->stationary = a->stationary && b->stationary; break;
-    case GP_KNODE_WARP: n->stationary = 0; break;
-    default: n->stationary = a->stationary; break; /* scale and input transforms */
+    case GP_KNODE_WARP:
+    case GP_KNODE_TRANSFORM:
+    case GP_KNODE_CHANGEPOINT: n->stationary = 0; break;
+    default: n->stationary = a->stationary; break; /* scale, power, stretch, shift, select */
     }
     return GP_OK;
 }
@@ -267,6 +275,80 @@ gp_kernel *gp_kernel_select(gp_kernel *k, const size_t *dims, size_t n, gp_error
     return t;
 }
 
+gp_kernel *gp_kernel_transform(gp_kernel *k, gp_func *const *w, size_t n, gp_error *err)
+{
+    if (!k || !w || n == 0) {
+        gp_error_set(err, GP_ERR_ARG, "transform: %s", !k ? "kernel is missing (NULL)"
+                                                          : "at least one function is needed, got 0");
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!w[i]) {
+            gp_error_set(err, GP_ERR_ARG, "transform: function %zu is missing (NULL)", i + 1);
+            return NULL;
+        }
+    gp_func **fs = n <= SIZE_MAX / sizeof *fs ? malloc(n * sizeof *fs) : NULL;
+    if (!fs) {
+        gp_error_set(err, GP_ERR_NOMEM, "transform: out of memory for %zu functions", n);
+        return NULL;
+    }
+    gp_kernel *t = inner_node(GP_KNODE_TRANSFORM, 0, 0, k, NULL, err);
+    if (!t) {
+        free(fs);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        fs[i] = gp_func_retain(w[i]);
+    t->fs = fs;
+    t->nfs = n;
+    return t;
+}
+
+gp_kernel *gp_kernel_power(gp_kernel *k, int p, gp_error *err)
+{
+    if (!k) {
+        gp_error_set(err, GP_ERR_ARG, "power: kernel is missing (NULL)");
+        return NULL;
+    }
+    if (p < 1) {
+        gp_error_set(err, GP_ERR_ARG,
+                     "power: the exponent must be an integer >= 1, got %d (k^p is a kernel for "
+                     "whole p >= 1: a product of p copies)",
+                     p);
+        return NULL;
+    }
+    gp_kernel *t = inner_node(GP_KNODE_POWER, 0, 0, k, NULL, err);
+    if (t)
+        t->c = p;
+    return t;
+}
+
+gp_kernel *gp_kernel_changepoint(gp_kernel *k1, gp_kernel *k2, double location, double steepness,
+                                 size_t dim, gp_error *err)
+{
+    if (!k1 || !k2) {
+        gp_error_set(err, GP_ERR_ARG, "changepoint: %s kernel is missing (NULL)",
+                     !k1 ? "first" : "second");
+        return NULL;
+    }
+    if (!isfinite(location)) {
+        gp_error_set(err, GP_ERR_ARG, "changepoint: location must be finite, got %g", location);
+        return NULL;
+    }
+    if (!(isfinite(steepness) && steepness > 0)) {
+        gp_error_set(err, GP_ERR_ARG, "changepoint: steepness must be finite and > 0, got %g",
+                     steepness);
+        return NULL;
+    }
+    gp_kernel *t = inner_node(GP_KNODE_CHANGEPOINT, 2, 0, k1, k2, err);
+    if (t) {
+        t->vec[0] = location;
+        t->vec[1] = steepness;
+        t->axis = dim;
+    }
+    return t;
+}
+
 /* ---- the operands of an n-ary sum or product ---------------------------------- */
 
 void gp_kernel_walk_init(gp_kernel_walk *w, const gp_kernel *k)
@@ -362,6 +444,41 @@ static void describe_rec(const gp_kernel *k, gp_sbuf *sb)
         gp_sbuf_vector(sb, k->vec, k->nvec);
         gp_sbuf_puts(sb, ")");
         break;
+    case GP_KNODE_TRANSFORM:
+        gp_sbuf_puts(sb, "transform(");
+        describe_rec(k->a, sb);
+        gp_sbuf_puts(sb, ", by={");
+        for (size_t i = 0; i < k->nfs; i++) {
+            size_t cap;
+            gp_sbuf_puts(sb, i ? ", " : "");
+            char *tail = gp_sbuf_tail(sb, &cap);
+            gp_sbuf_advance(sb, gp_func_describe(k->fs[i], tail, cap));
+        }
+        gp_sbuf_puts(sb, "})");
+        break;
+    case GP_KNODE_POWER: {
+        const int paren = k->a->type != GP_KNODE_LEAF;
+        gp_sbuf_puts(sb, paren ? "(" : "");
+        describe_rec(k->a, sb);
+        char num[32];
+        snprintf(num, sizeof num, "%s^%.0f", paren ? ")" : "", k->c);
+        gp_sbuf_puts(sb, num);
+        break;
+    }
+    case GP_KNODE_CHANGEPOINT: {
+        gp_sbuf_puts(sb, "changepoint(");
+        describe_rec(k->a, sb);
+        gp_sbuf_puts(sb, ", ");
+        describe_rec(k->b, sb);
+        gp_sbuf_puts(sb, ", location=");
+        gp_sbuf_number(sb, k->vec[0]);
+        gp_sbuf_puts(sb, ", steepness=");
+        gp_sbuf_number(sb, k->vec[1]);
+        char num[48];
+        snprintf(num, sizeof num, ", dim=%zu)", k->axis + 1);
+        gp_sbuf_puts(sb, num);
+        break;
+    }
     case GP_KNODE_SELECT:
         gp_sbuf_puts(sb, "select(");
         describe_rec(k->a, sb);
@@ -400,17 +517,40 @@ gp_spectral_family gp_kernel_spectral(const gp_kernel *k, gp_spectral *out)
         c = k->c;
         k = k->a;
     }
-    gp_spectral s = {GP_SPECTRAL_NONE, 0.0, NULL, 0, 0.0};
+    gp_spectral s;
+    memset(&s, 0, sizeof s);
     if (k && k->type == GP_KNODE_LEAF && k->desc->spectral != GP_SPECTRAL_NONE) {
-        /* a spectral leaf has an amplitude and length-scales (and rq an alpha) */
+        /* a spectral leaf has an amplitude and length-scales (periods for
+         * cosine), or the weights, means and variances of a mixture */
         const gp_kparam *a = gp_kernel_leaf_param(k, "amplitude");
         const gp_kparam *ls = gp_kernel_leaf_param(k, "lengthscale");
-        const gp_kparam *alpha = gp_kernel_leaf_param(k, "alpha");
+        const gp_kparam *p;
         s.family = k->desc->spectral;
-        s.variance = c * a->v[0] * a->v[0];
-        s.ls = ls->v;
-        s.nls = ls->rows * ls->cols;
-        s.alpha = alpha ? alpha->v[0] : 0.0;
+        s.variance = a ? c * a->v[0] * a->v[0] : c;
+        if (!ls)
+            ls = gp_kernel_leaf_param(k, "period");
+        if (ls) {
+            s.ls = ls->v;
+            s.nls = ls->rows * ls->cols;
+        }
+        if ((p = gp_kernel_leaf_param(k, "alpha")))
+            s.alpha = p->v[0];
+        if ((p = gp_kernel_leaf_param(k, "nu")))
+            s.nu = p->v[0];
+        if ((p = gp_kernel_leaf_param(k, "gamma")))
+            s.gamma = p->v[0];
+        if ((p = gp_kernel_leaf_param(k, "weights"))) {
+            const gp_kparam *mu = gp_kernel_leaf_param(k, "means");
+            s.q = p->rows * p->cols;
+            s.dim = mu->cols;
+            s.weights = p->v;
+            s.means = mu->v;
+            s.variances = gp_kernel_leaf_param(k, "variances")->v;
+            double w = 0;
+            for (size_t q = 0; q < s.q; q++)
+                w += p->v[q];
+            s.variance = c * w;
+        }
     }
     if (out)
         *out = s;

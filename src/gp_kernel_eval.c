@@ -97,6 +97,7 @@ static gp_code nonfinite_error(const gp_kernel *k, int diag, size_t i, size_t j,
                       : k->type == GP_KNODE_PRODUCT ? "the product overflows"
                       : k->type == GP_KNODE_SCALE   ? "c times the kernel overflows"
                       : k->type == GP_KNODE_WARP    ? "a(x) a(x') k(x, x') overflows"
+                      : k->type == GP_KNODE_POWER   ? "the power overflows"
                                                     : "the value overflows";
     if (diag)
         return gp_error_set(err, GP_ERR_NUMERIC,
@@ -134,13 +135,16 @@ typedef enum colop_kind {
     COLOP_ADD,   /* K += T */
     COLOP_MUL,   /* K *= T */
     COLOP_SCALE, /* K *= c */
-    COLOP_WARP   /* K_ij = (K_ij a(x_i)) a(y_j) */
+    COLOP_WARP,  /* K_ij = (K_ij a(x_i)) a(y_j) */
+    COLOP_POW,   /* K_ij = K_ij^c, c a whole number */
+    COLOP_BLEND  /* K_ij = s(x_i) s(y_j) K_ij + (1 - s(x_i)) (1 - s(y_j)) T_ij */
 } colop_kind;
 
 typedef struct colop_job {
     gp_matrix *K;
     const gp_matrix *T;
-    const double *wx, *wy; /* warp */
+    const double *wx, *wy; /* warp; blend: s at X, Y */
+    const double *cx, *cy; /* blend: 1 - s at X, Y */
     gp_tri tri;
     colop_kind op;
     double c;
@@ -168,6 +172,12 @@ static void col_warp(double *restrict k, const double *restrict wx, double wy, s
     GP_VFOR(i, len, k[i] = k[i] * wx[i] * wy;);
 }
 
+static void col_blend(double *restrict k, const double *restrict t, const double *restrict sx,
+                      double sy, const double *restrict cx, double cy, size_t len)
+{
+    GP_VFOR(i, len, k[i] = sx[i] * sy * k[i] + cx[i] * cy * t[i];);
+}
+
 GP_VEC_CLONES static void colop_cols(void *ctx, size_t j0, size_t j1)
 {
     colop_job *jb = ctx;
@@ -180,6 +190,13 @@ GP_VEC_CLONES static void colop_cols(void *ctx, size_t j0, size_t j1)
         case COLOP_MUL: col_mul(kj, &GP_AT(jb->T, 0, j), len); break;
         case COLOP_SCALE: col_scale(kj, jb->c, len); break;
         case COLOP_WARP: col_warp(kj, jb->wx, jb->wy[j], len); break;
+        case COLOP_POW:
+            for (size_t i = 0; i < len; i++)
+                kj[i] = gp_ipow(kj[i], (int)jb->c);
+            break;
+        case COLOP_BLEND:
+            col_blend(kj, &GP_AT(jb->T, 0, j), jb->wx, jb->wy[j], jb->cx, jb->cy[j], len);
+            break;
         }
         bad |= !gp_all_finite(kj, len);
     }
@@ -194,6 +211,10 @@ static gp_code colop(const gp_kernel *k, gp_matrix *K, gp_tri tri, colop_kind op
                      gp_error *err)
 {
     colop_job jb = {.K = K, .T = T, .wx = wx, .wy = wy, .tri = tri, .op = op, .c = c};
+    if (op == COLOP_BLEND) { /* wx, wy: s then 1 - s, n and m values */
+        jb.cx = wx + K->rows;
+        jb.cy = wy + K->cols;
+    }
     atomic_init(&jb.bad, 0);
     gp_kernel_parallel_cols(K->rows, K->cols, tri != GP_TRI_FULL, 0, colop_cols, &jb);
     return atomic_load(&jb.bad) ? gp_kernel_report_nonfinite(k, K, tri, err) : GP_OK;
@@ -220,15 +241,27 @@ static void mirror_cols(void *ctx, size_t j0, size_t j1)
 
 /* ---- input transforms ------------------------------------------------------ */
 
-/* *out = the transformed inputs T(X) (n x d') for a stretch, shift or select
- * node (free with gp_matrix_free); an error if the sizes do not fit X. which
- * names X for messages. */
-static gp_code transform_inputs(const gp_kernel *k, const gp_matrix *X, const char *which,
-                                gp_matrix **out, gp_error *err)
+gp_code gp_kernel_transform_inputs(const gp_kernel *k, const gp_matrix *X, const char *which,
+                                   gp_matrix **out, gp_error *err)
 {
     *out = NULL;
     const size_t n = X->rows, d = X->cols;
     const char *name = gp_kernel_name(k);
+    if (k->type == GP_KNODE_TRANSFORM) {
+        gp_matrix *W = gp_matrix_alloc(n, k->nfs);
+        if (!W)
+            return gp_error_set(err, GP_ERR_NOMEM, "transform: out of memory for %zu x %zu inputs",
+                                n, k->nfs);
+        gp_code rc = GP_OK;
+        for (size_t c = 0; !rc && c < k->nfs; c++)
+            rc = gp_func_eval_rows(k->fs[c], X, &GP_AT(W, 0, c), err);
+        if (rc) {
+            gp_matrix_free(W);
+            return rc;
+        }
+        *out = W;
+        return GP_OK;
+    }
     if (k->type == GP_KNODE_SELECT) {
         for (size_t c = 0; c < k->nvec; c++)
             if (k->dims[c] >= d)
@@ -334,15 +367,79 @@ static gp_code gram_transform(const gp_kernel *k, const gp_matrix *X, const gp_m
 {
     const int sym = tri != GP_TRI_FULL;
     gp_matrix *Xt, *Yt = NULL;
-    gp_code rc = transform_inputs(k, X, "X", &Xt, err);
+    gp_code rc = gp_kernel_transform_inputs(k, X, "X", &Xt, err);
     if (rc)
         return rc;
     if (!sym)
-        rc = transform_inputs(k, Y, "Y", &Yt, err);
+        rc = gp_kernel_transform_inputs(k, Y, "Y", &Yt, err);
     if (!rc)
         rc = gram_rec(k->a, Xt, sym ? Xt : Yt, tri, K, err);
     gp_matrix_free(Yt);
     gp_matrix_free(Xt);
+    return rc;
+}
+
+void gp_kernel_changepoint_blend(const gp_kernel *k, const gp_matrix *X, double *s, double *c)
+{
+    const double loc = k->vec[0], beta = k->vec[1];
+    for (size_t i = 0; i < X->rows; i++) {
+        const double t = beta * (GP_AT(X, i, k->axis) - loc); /* s = 1 / (1 + e^t) */
+        const double et = exp(-fabs(t)), lo = et / (1.0 + et), hi = 1.0 / (1.0 + et);
+        s[i] = t > 0 ? lo : hi;
+        c[i] = t > 0 ? hi : lo;
+    }
+}
+
+/* The change point's input dimension is within X. */
+static gp_code check_axis(const gp_kernel *k, const gp_matrix *X, gp_error *err)
+{
+    return k->axis < X->cols ? GP_OK
+                             : gp_error_set(err, GP_ERR_DIM,
+                                            "changepoint: dim %zu is out of range for %zu-D input",
+                                            k->axis + 1, X->cols);
+}
+
+/* The blend's s and 1 - s at X (and Y): 2 (n + m) doubles, s then 1 - s for
+ * each; *sy points at Y's part (X's when symmetric). */
+static gp_code blend_weights(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y, int sym,
+                             double **sx, double **sy, gp_error *err)
+{
+    const size_t n = X->rows, m = sym ? 0 : Y->rows;
+    gp_code rc = check_axis(k, X, err);
+    if (!rc && !sym)
+        rc = check_axis(k, Y, err);
+    if (rc)
+        return rc;
+    double *w = malloc(2 * (n + m) * sizeof *w);
+    if (!w)
+        return gp_error_set(err, GP_ERR_NOMEM, "changepoint: out of memory for %zu inputs", n + m);
+    gp_kernel_changepoint_blend(k, X, w, w + n);
+    if (!sym)
+        gp_kernel_changepoint_blend(k, Y, w + 2 * n, w + 2 * n + m);
+    *sx = w;
+    *sy = sym ? w : w + 2 * n;
+    return GP_OK;
+}
+
+static gp_code gram_changepoint(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y,
+                                gp_tri tri, gp_matrix *K, gp_error *err)
+{
+    double *sx, *sy;
+    gp_code rc = blend_weights(k, X, Y, tri != GP_TRI_FULL, &sx, &sy, err);
+    if (rc)
+        return rc;
+    gp_matrix *T = gp_matrix_alloc(K->rows, K->cols);
+    if (!T)
+        rc = gp_error_set(err, GP_ERR_NOMEM, "changepoint: out of memory for a %zu x %zu matrix",
+                          K->rows, K->cols);
+    if (!rc)
+        rc = gram_rec(k->a, X, Y, tri, K, err);
+    if (!rc)
+        rc = gram_rec(k->b, X, Y, tri, T, err);
+    if (!rc)
+        rc = colop(k, K, tri, COLOP_BLEND, T, 0.0, sx, sy, err);
+    gp_matrix_free(T);
+    free(sx);
     return rc;
 }
 
@@ -365,7 +462,14 @@ static gp_code gram_rec(const gp_kernel *k, const gp_matrix *X, const gp_matrix 
     case GP_KNODE_STRETCH:
     case GP_KNODE_SHIFT:
     case GP_KNODE_SELECT:
+    case GP_KNODE_TRANSFORM:
         return gram_transform(k, X, Y, tri, K, err);
+    case GP_KNODE_POWER: {
+        gp_code rc = gram_rec(k->a, X, Y, tri, K, err);
+        return rc ? rc : colop(k, K, tri, COLOP_POW, NULL, k->c, NULL, NULL, err);
+    }
+    case GP_KNODE_CHANGEPOINT:
+        return gram_changepoint(k, X, Y, tri, K, err);
     }
     return gp_error_set(err, GP_ERR_ARG, "kernel: unknown node type %d", (int)k->type);
 }
@@ -480,11 +584,34 @@ static gp_code diag_rec(const gp_kernel *k, const gp_matrix *X, double *out, gp_
         for (size_t i = 0; !rc && i < n; i++)
             out[i] *= k->c;
         return rc ? rc : gp_kernel_check_diag(k, out, n, err);
+    case GP_KNODE_POWER:
+        rc = diag_rec(k->a, X, out, err);
+        for (size_t i = 0; !rc && i < n; i++)
+            out[i] = gp_ipow(out[i], (int)k->c);
+        return rc ? rc : gp_kernel_check_diag(k, out, n, err);
+    case GP_KNODE_CHANGEPOINT: {
+        double *s, *unused, *t = malloc(n * sizeof *t);
+        rc = t ? blend_weights(k, X, X, 1, &s, &unused, err)
+               : gp_error_set(err, GP_ERR_NOMEM, "changepoint: out of memory for %zu inputs", n);
+        if (rc) {
+            free(t);
+            return rc;
+        }
+        rc = diag_rec(k->a, X, out, err);
+        if (!rc)
+            rc = diag_rec(k->b, X, t, err);
+        for (size_t i = 0; !rc && i < n; i++)
+            out[i] = s[i] * s[i] * out[i] + s[n + i] * s[n + i] * t[i];
+        free(s);
+        free(t);
+        return rc ? rc : gp_kernel_check_diag(k, out, n, err);
+    }
     case GP_KNODE_STRETCH:
     case GP_KNODE_SHIFT:
-    case GP_KNODE_SELECT: {
+    case GP_KNODE_SELECT:
+    case GP_KNODE_TRANSFORM: {
         gp_matrix *Xt;
-        rc = transform_inputs(k, X, "X", &Xt, err);
+        rc = gp_kernel_transform_inputs(k, X, "X", &Xt, err);
         if (rc)
             return rc;
         rc = diag_rec(k->a, Xt, out, err);

@@ -1,8 +1,9 @@
-/* gp_kernel_impl.h: private to the gp_kernel*.c files (and gp_func.c, for
- * the text builder at the end).
+/* gp_kernel_impl.h: private to the gp_kernel*.c files (and gp_func.c and
+ * gp_mlp.c, for the text builder at the end and the nngp's parameters).
  *
  * The kernel node layout; the leaf descriptor (gp_kernel_desc) with its
- * formula hooks, filled in by the table in gp_kernel_leaves.c; the entry
+ * formula hooks, one per kernel beside its formulas, listed by the table in
+ * gp_kernel_leaves.c; the entry
  * points between the tree (gp_kernel.c, gp_kernel_eval.c) and the leaves
  * (gp_kernel_leaf.c); and a small snprintf-style text builder with a
  * shortest-round-trip number format shared by the describe functions. */
@@ -37,7 +38,10 @@ typedef enum gp_kernel_node {
     GP_KNODE_WARP,    /* f(x) f(x') a(x, x') */
     GP_KNODE_STRETCH, /* a(s x, s x') */
     GP_KNODE_SHIFT,   /* a(x - c, x' - c) */
-    GP_KNODE_SELECT   /* a(x[dims], x'[dims]) */
+    GP_KNODE_SELECT,  /* a(x[dims], x'[dims]) */
+    GP_KNODE_TRANSFORM, /* a(w(x), w(x')), w = (fs[0], ..., fs[nfs - 1]) */
+    GP_KNODE_POWER,     /* a^p, p = c (an integer >= 1) */
+    GP_KNODE_CHANGEPOINT /* s s' a + (1 - s)(1 - s') b; vec = {location, steepness}, axis */
 } gp_kernel_node;
 
 /* One parameter value of a leaf: rows x cols doubles (column-major). */
@@ -48,9 +52,11 @@ typedef struct gp_kparam {
 
 /* One node. A leaf holds its descriptor and its parameter values (par[i]
  * for the i-th parameter of desc, pointing into the node's own allocation or
- * into extra, which a setup hook may fill and which is freed with the node).
- * Inner nodes: c (scale), vec/nvec (stretch factors, shift offsets), dims/nvec
- * (select, 0-based), a and b (children; b for sums and products), f (warp).
+ * into extra, which a setup hook may fill and which is freed with the node),
+ * and f for a FUNCTION parameter. Inner nodes: c (scale, power), vec/nvec
+ * (stretch factors, shift offsets, change point), dims/nvec (select,
+ * 0-based), a and b (children; b for sums, products and change points), f
+ * (warp), fs/nfs (transform), axis (change point: the input dimension).
  * size: nodes when written out as a tree; depth: nesting levels that need
  * recursion (sums in sums and products in products are not counted);
  * stationary: gp_kernel_is_stationary; next: the release worklist. */
@@ -68,6 +74,8 @@ struct gp_kernel {
     size_t *dims;
     gp_kernel *a, *b;
     gp_func *f;
+    gp_func **fs;
+    size_t nfs, axis;
     gp_kernel *next;
 };
 
@@ -118,6 +126,25 @@ typedef enum gp_geometry {
  *            and derived data (may set k->extra and repoint k->par[i]).
  * check_input  X (which: "X" or "Y") can be evaluated: dimension, domain.
  * prepare    per-evaluation scratch for column (e->scratch).
+ *
+ * Derivatives (optional; gp_kernel_grad.c, gp_kernel_deriv.c):
+ * dapply     SQDIST only: for the len values v, g1[i] = dk/dv and, if g2 is
+ *            not NULL, g2[i] = v d^2k/dv^2 (k = g(v)). Finite for v > 0 and
+ *            at v = +inf (the limits); at v = 0 finite when the kernel is
+ *            twice differentiable in x (g1 may be -inf there otherwise). It
+ *            gives the length-scale gradient and every input derivative.
+ * grad       out[i - i0] = d k(x_i, y_j) / d theta for rows i0..i1-1 of
+ *            column j, theta the value elem (column-major) of parameter p.
+ *            Called for the free parameters the generic rules do not cover
+ *            (GP_PARAM_AMPLITUDE and GP_PARAM_FACTOR parameters, and the
+ *            SQDIST length-scale through dapply).
+ * dcolumn    not SQDIST: out[i - i0] = D_u D'_w k(x_i, y_j) (gp_kernel.h;
+ *            u or w NULL: no derivative on that side, not both NULL).
+ * nodiff     why D_u D'_w k is not available: the paths are not mean-square
+ *            differentiable (its parameters may decide: matern nu <= 1), or
+ *            the formulas are not implemented; NULL when it is available.
+ * dcolumn and grad are called from one thread (they may use e->scratch as
+ * work space); column, apply and dapply may run in several at once.
  * Each leaf must be exactly symmetric (k(x, y) and k(y, x) the same bits)
  * and each entry computed the same way whatever the thread count. */
 struct gp_kernel_desc {
@@ -140,30 +167,98 @@ struct gp_kernel_desc {
     gp_code (*check_input)(const gp_kernel *k, const gp_matrix *X, const char *which,
                            gp_error *err);
     gp_code (*prepare)(gp_leaf_eval *e, gp_error *err);
+    void (*dapply)(const gp_leaf_eval *e, const double *v, double *g1, double *g2, size_t len);
+    void (*grad)(const gp_leaf_eval *e, size_t p, size_t elem, size_t j, size_t i0, size_t i1,
+                 double *out);
+    void (*dcolumn)(const gp_leaf_eval *e, const double *u, const double *w, size_t j, size_t i0,
+                    size_t i1, double *out);
+    const char *(*nodiff)(const gp_kernel *k);
 };
 
 /* Parameter specs shared by many kernels. */
 #define GP_SPEC_AMPLITUDE                                                                          \
     {.name = "amplitude", .kind = GP_PARAM_NUMBER, .def = 1, .lo = 0, .hi = HUGE_VAL,              \
-     .flags = GP_PARAM_SQUARED}
+     .flags = GP_PARAM_SQUARED | GP_PARAM_AMPLITUDE}
 #define GP_SPEC_LENGTHSCALE                                                                        \
     {.name = "lengthscale", .kind = GP_PARAM_LIST, .def = 1, .lo = 0, .hi = HUGE_VAL,              \
      .flags = GP_PARAM_ABOVE | GP_PARAM_INVERTIBLE | GP_PARAM_PER_DIM}
 #define GP_SPEC_NONNEG(pname, value)                                                               \
     {.name = pname, .kind = GP_PARAM_NUMBER, .def = value, .lo = 0, .hi = HUGE_VAL}
+#define GP_SPEC_VARIANCE /* k proportional to it */                                               \
+    {.name = "variance", .kind = GP_PARAM_NUMBER, .def = 1, .lo = 0, .hi = HUGE_VAL,               \
+     .flags = GP_PARAM_FACTOR}
 #define GP_SPEC_POSITIVE(pname, value)                                                             \
     {.name = pname, .kind = GP_PARAM_NUMBER, .def = value, .lo = 0, .hi = HUGE_VAL,                \
      .flags = GP_PARAM_ABOVE | GP_PARAM_INVERTIBLE}
 
-/* The table (gp_kernel_leaves.c), ended by an entry with a NULL name. */
-extern const gp_kernel_desc gp_kernel_table[];
+/* The table (gp_kernel_leaves.c): the descriptors in the order gprior
+ * lists them, ended by NULL. Each is defined beside its formulas: */
+extern const gp_kernel_desc *const gp_kernel_table[];
+/* gp_kernel_stationary.c: functions of (r/l)^2 */
+extern const gp_kernel_desc gp_kdesc_rbf, gp_kdesc_ou, gp_kdesc_exponential, gp_kdesc_matern32,
+    gp_kdesc_matern52, gp_kdesc_rq, gp_kdesc_gammaexp, gp_kdesc_wendland, gp_kdesc_matern;
+/* gp_kernel_periodic.c: periodic, cosine, spectral mixture */
+extern const gp_kernel_desc gp_kdesc_periodic, gp_kdesc_cosine, gp_kdesc_sm;
+/* gp_kernel_dot.c: linear, polynomial, constant, white */
+extern const gp_kernel_desc gp_kdesc_linear, gp_kdesc_polynomial, gp_kdesc_constant,
+    gp_kdesc_white;
+/* gp_kernel_paths.c: brownian, integrated Wiener, fractional Brownian motion, Gibbs */
+extern const gp_kernel_desc gp_kdesc_brownian, gp_kdesc_iwiener, gp_kdesc_fbm, gp_kdesc_gibbs;
+/* gp_kernel_nn.c: the chapter's arcsine kernel */
+extern const gp_kernel_desc gp_kdesc_nn;
+/* gp_kernel_deep.c: arc-cosine, NNGP and NTK */
+extern const gp_kernel_desc gp_kdesc_arccos, gp_kdesc_nngp, gp_kdesc_ntk;
 
-/* The hooks of the nn kernel (gp_kernel_nn.c). */
-gp_code gp_kernel_nn_setup(gp_kernel *k, gp_error *err);
-gp_code gp_kernel_nn_check_input(const gp_kernel *k, const gp_matrix *X, const char *which,
-                                 gp_error *err);
-gp_code gp_kernel_nn_prepare(gp_leaf_eval *e, gp_error *err);
-void gp_kernel_nn_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, double *out);
+/* ---- helpers shared by the leaf files ---------------------------------------- */
+
+/* a^2 for a kernel whose parameter 0 is its amplitude (finite: GP_PARAM_SQUARED). */
+static inline double gp_kamp2(const gp_kernel *k)
+{
+    const double a = gp_kpar(k, 0);
+    return a * a;
+}
+
+/* The value of a PER_DIM parameter for input dimension c. */
+static inline double gp_kpar_dim(const gp_kernel *k, size_t i, size_t c)
+{
+    const gp_kparam *p = &k->par[i];
+    return p->v[p->rows * p->cols == 1 ? 0 : c];
+}
+
+/* w (x - y) for a kernel with period p in x - y (w a multiple of pi / p):
+ * as it is when finite; when x - y or the product overflows, w times the
+ * remainder of x - y modulo p (exact: fmod), from halves if x - y itself
+ * overflows. */
+static inline double gp_phase(double x, double y, double p, double w)
+{
+    const double t = w * (x - y);
+    if (isfinite(t))
+        return t;
+    const double dxy = x - y;
+    return w * (isfinite(dxy) ? fmod(dxy, p) : 2.0 * fmod(0.5 * x - 0.5 * y, 0.5 * p));
+}
+
+/* b^e for an integer e >= 0, by squaring. */
+static inline double gp_ipow(double b, int e)
+{
+    double r = 1.0;
+    while (e > 0) {
+        if (e & 1)
+            r *= b;
+        b *= b;
+        e >>= 1;
+    }
+    return r;
+}
+
+/* u . v over d entries (0 if either is NULL). */
+static inline double gp_dot_or0(const double *u, const double *v, size_t d)
+{
+    double s = 0;
+    for (size_t c = 0; u && v && c < d; c++)
+        s += u[c] * v[c];
+    return s;
+}
 
 /* ---- between the tree and the leaves --------------------------------------- */
 
@@ -177,10 +272,30 @@ gp_kernel *gp_kernel_node_new(gp_kernel_node type, size_t nvec, int with_dims, c
 const char *gp_kernel_name(const gp_kernel *k);
 
 /* Leaf entry points (gp_kernel_leaf.c). X and Y are validated (non-empty,
- * same number of columns, finite); Y == X when tri != GP_TRI_FULL. */
+ * same number of columns, finite); Y == X when tri != GP_TRI_FULL. Both
+ * check the inputs (check_input) and run prepare; gp_kernel_leaf_columns
+ * fills all of K (n x m) by calling col(e, ctx, j, out_j) for each column j
+ * in turn, for the derivative and gradient paths. */
 gp_code gp_kernel_leaf_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y,
                             gp_tri tri, gp_matrix *K, gp_error *err);
 gp_code gp_kernel_leaf_diag(const gp_kernel *k, const gp_matrix *X, double *out, gp_error *err);
+typedef void (*gp_leaf_colfn)(const gp_leaf_eval *e, void *ctx, size_t j, double *out);
+gp_code gp_kernel_leaf_columns(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y,
+                               gp_leaf_colfn col, void *ctx, gp_matrix *K, gp_error *err);
+/* out[i - i0] = k(x_i, y_j), the leaf's own column (gp_kernel_leaf.c). */
+void gp_kernel_leaf_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, double *out);
+/* Rows i0..i1-1 of column j of v = sum_c ((x_ic - y_jc) / l_c)^2 (SQDIST, l
+ * the leaf's parameter 1). */
+void gp_kernel_leaf_sqdist(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, double *v);
+
+/* The change point's blend s(x) and 1 - s(x) at the rows of X (gp_kernel_eval.c). */
+void gp_kernel_changepoint_blend(const gp_kernel *k, const gp_matrix *X, double *s, double *c);
+
+/* *out = the inputs of child a of a stretch, shift, select or transform node
+ * k (n x d'; free with gp_matrix_free); an error if the sizes do not fit X
+ * or a function fails. which names X for messages (gp_kernel_eval.c). */
+gp_code gp_kernel_transform_inputs(const gp_kernel *k, const gp_matrix *X, const char *which,
+                                   gp_matrix **out, gp_error *err);
 
 /* The value of the leaf's parameter called name, or NULL if it has none. */
 const gp_kparam *gp_kernel_leaf_param(const gp_kernel *k, const char *name);

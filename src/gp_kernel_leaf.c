@@ -29,17 +29,17 @@
 
 const gp_kernel_desc *gp_kernel_desc_at(size_t i)
 {
-    for (size_t t = 0; gp_kernel_table[t].name; t++)
+    for (size_t t = 0; gp_kernel_table[t]; t++)
         if (t == i)
-            return &gp_kernel_table[t];
+            return gp_kernel_table[t];
     return NULL;
 }
 
 const gp_kernel_desc *gp_kernel_desc_find(const char *name)
 {
-    for (const gp_kernel_desc *d = gp_kernel_table; name && d->name; d++)
-        if (strcmp(d->name, name) == 0)
-            return d;
+    for (size_t t = 0; name && gp_kernel_table[t]; t++)
+        if (strcmp(gp_kernel_table[t]->name, name) == 0)
+            return gp_kernel_table[t];
     return NULL;
 }
 
@@ -78,7 +78,16 @@ const gp_kparam *gp_kernel_leaf_param(const gp_kernel *k, const char *name)
 static void allowed_text(const gp_param_spec *ps, double v, char *buf, size_t cap)
 {
     const int above = (ps->flags & GP_PARAM_ABOVE) != 0, below = (ps->flags & GP_PARAM_BELOW) != 0;
-    if (ps->kind == GP_PARAM_INTEGER) {
+    if (ps->kind == GP_PARAM_CHOICE) {
+        gp_sbuf sb = gp_sbuf_make(buf, cap);
+        gp_sbuf_puts(&sb, "one of");
+        for (size_t i = 0; ps->choices[i]; i++) {
+            gp_sbuf_puts(&sb, i ? ", \"" : " \"");
+            gp_sbuf_puts(&sb, ps->choices[i]);
+            gp_sbuf_puts(&sb, "\"");
+        }
+        gp_sbuf_puts(&sb, " (by index from 0)");
+    } else if (ps->kind == GP_PARAM_INTEGER) {
         const double lo = fmax(ps->lo, (double)INT_MIN), hi = fmin(ps->hi, (double)INT_MAX);
         if (ps->hi >= (double)INT_MAX && ps->lo > (double)INT_MIN && !(v > (double)INT_MAX))
             snprintf(buf, cap, "an integer >= %.0f", lo);
@@ -103,7 +112,7 @@ static int check_value(const char *kname, const gp_param_spec *ps, const char *e
     const int above = (ps->flags & GP_PARAM_ABOVE) != 0, below = (ps->flags & GP_PARAM_BELOW) != 0;
     int ok = isfinite(v) && (above ? v > ps->lo : v >= ps->lo) &&
              (below ? v < ps->hi : v <= ps->hi);
-    if (ps->kind == GP_PARAM_INTEGER)
+    if (ps->kind == GP_PARAM_INTEGER || ps->kind == GP_PARAM_CHOICE)
         ok = ok && v == floor(v) && v >= (double)INT_MIN && v <= (double)INT_MAX;
     const char *why = "";
     if (ok && (ps->flags & GP_PARAM_INVERTIBLE) && !isfinite(1.0 / v)) {
@@ -115,7 +124,7 @@ static int check_value(const char *kname, const gp_param_spec *ps, const char *e
     }
     if (ok)
         return 1;
-    char allowed[96];
+    char allowed[160];
     allowed_text(ps, v, allowed, sizeof allowed);
     if (*why)
         gp_error_set(err, GP_ERR_ARG, "%s: %s%s must be %s, got %g (%s%s overflows)", kname,
@@ -131,11 +140,13 @@ static int check_param(const char *kname, const gp_param_spec *ps, const gp_kpar
                        gp_error *err)
 {
     const size_t n = a->rows * a->cols;
+    if (ps->kind == GP_PARAM_FUNCTION)
+        return 1; /* checked by match_args; its values are checked where it is called */
     if (!a->v || n == 0) {
         gp_error_set(err, GP_ERR_ARG, "%s: %s is missing (0 values given)", kname, ps->name);
         return 0;
     }
-    if ((ps->kind == GP_PARAM_NUMBER || ps->kind == GP_PARAM_INTEGER) && n != 1) {
+    if (ps->kind != GP_PARAM_LIST && ps->kind != GP_PARAM_MATRIX && n != 1) {
         gp_error_set(err, GP_ERR_ARG, "%s: %s must be one number, got a %zu x %zu matrix", kname,
                      ps->name, a->rows, a->cols);
         return 0;
@@ -159,9 +170,10 @@ static int check_param(const char *kname, const gp_param_spec *ps, const gp_kpar
 }
 
 /* Match args to the parameters of d: given[i] = the value of parameter i
- * (its default when not given). */
+ * (its default when not given); *fn the function of a FUNCTION parameter
+ * (NULL when not given). */
 static int match_args(const gp_kernel_desc *d, const gp_kernel_arg *args, size_t nargs,
-                      gp_kparam given[GP_KERNEL_MAX_PARAMS], gp_error *err)
+                      gp_kparam given[GP_KERNEL_MAX_PARAMS], gp_func **fn, gp_error *err)
 {
     const size_t np = param_count(d);
     int seen[GP_KERNEL_MAX_PARAMS] = {0};
@@ -185,6 +197,17 @@ static int match_args(const gp_kernel_desc *d, const gp_kernel_arg *args, size_t
             return 0;
         }
         seen[i] = 1;
+        const int is_fn = d->params[i].kind == GP_PARAM_FUNCTION;
+        if (is_fn != (args[a].fn != NULL)) {
+            gp_error_set(err, GP_ERR_ARG, "%s: %s must be %s", d->name, d->params[i].name,
+                         is_fn ? "a function of x" : "given as numbers, not a function");
+            return 0;
+        }
+        if (is_fn) {
+            *fn = args[a].fn;
+            given[i] = (gp_kparam){&d->params[i].def, 1, 1};
+            continue;
+        }
         given[i] = (gp_kparam){args[a].v, args[a].rows, args[a].cols};
     }
     for (size_t i = 0; i < np; i++)
@@ -206,7 +229,8 @@ gp_kernel *gp_kernel_new(const gp_kernel_desc *d, const gp_kernel_arg *args, siz
         return NULL;
     }
     gp_kparam given[GP_KERNEL_MAX_PARAMS];
-    if (!match_args(d, args, nargs, given, err))
+    gp_func *fn = NULL;
+    if (!match_args(d, args, nargs, given, &fn, err))
         return NULL;
     const size_t np = param_count(d);
     size_t total = 0;
@@ -227,6 +251,14 @@ gp_kernel *gp_kernel_new(const gp_kernel_desc *d, const gp_kernel_arg *args, siz
         return NULL;
     k->desc = d;
     k->stationary = d->stationary;
+    for (size_t i = 0; i < np; i++) /* a function not given: the constant default */
+        if (d->params[i].kind == GP_PARAM_FUNCTION) {
+            k->f = fn ? gp_func_retain(fn) : gp_func_constant(d->params[i].def, err);
+            if (!k->f) {
+                gp_kernel_release(k);
+                return NULL;
+            }
+        }
     double *store = k->vec;
     for (size_t i = 0; i < np; i++) {
         const size_t n = given[i].rows * given[i].cols;
@@ -255,10 +287,19 @@ gp_kernel *gp_kernel_new_named(const char *name, const gp_kernel_arg *args, size
 
 /* ---- describe -------------------------------------------------------------- */
 
-static void describe_value(gp_sbuf *sb, const gp_param_spec *ps, const gp_kparam *p)
+static void describe_value(gp_sbuf *sb, const gp_kernel *k, const gp_param_spec *ps,
+                           const gp_kparam *p)
 {
     const size_t n = p->rows * p->cols;
-    if (ps->kind == GP_PARAM_INTEGER) {
+    if (ps->kind == GP_PARAM_FUNCTION) {
+        size_t cap;
+        char *tail = gp_sbuf_tail(sb, &cap);
+        gp_sbuf_advance(sb, gp_func_describe(k->f, tail, cap));
+    } else if (ps->kind == GP_PARAM_CHOICE) {
+        gp_sbuf_puts(sb, "\"");
+        gp_sbuf_puts(sb, ps->choices[(size_t)p->v[0]]);
+        gp_sbuf_puts(sb, "\"");
+    } else if (ps->kind == GP_PARAM_INTEGER) {
         char num[32];
         snprintf(num, sizeof num, "%.0f", p->v[0]);
         gp_sbuf_puts(sb, num);
@@ -295,7 +336,7 @@ void gp_kernel_leaf_describe(const gp_kernel *k, gp_sbuf *sb)
             gp_sbuf_puts(sb, d->params[i].name);
             gp_sbuf_puts(sb, "=");
         }
-        describe_value(sb, &d->params[i], &k->par[i]);
+        describe_value(sb, k, &d->params[i], &k->par[i]);
     }
     if (d->note) {
         gp_sbuf_puts(sb, "; ");
@@ -382,8 +423,13 @@ static void col_dot(const gp_matrix *X, const gp_matrix *Y, size_t j, size_t i0,
         acc_dot(v, &GP_AT(X, i0, c), i1 - i0, GP_AT(Y, j, c), c == 0);
 }
 
-/* out[i - i0] = k(x_i, y_j) for i = i0..i1-1. */
-static void leaf_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, double *out)
+void gp_kernel_leaf_sqdist(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, double *v)
+{
+    const gp_kparam *ls = &e->k->par[1];
+    col_sqdist(e->X, e->Y, j, i0, i1, ls->v, ls->rows * ls->cols, v);
+}
+
+void gp_kernel_leaf_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, double *out)
 {
     const gp_kernel *k = e->k;
     const gp_kernel_desc *d = k->desc;
@@ -449,7 +495,7 @@ GP_VEC_CLONES static void leaf_cols(void *ctx, size_t j0, size_t j1)
         for (size_t j = b0; j < b1; j++) {
             double *kj = &GP_AT(jb->K, 0, j);
             const size_t len = jb->tri == GP_TRI_FULL ? jb->K->rows : j + 1;
-            leaf_column(&jb->e, j, 0, len, kj);
+            gp_kernel_leaf_column(&jb->e, j, 0, len, kj);
             if (!jb->e.k->desc->bounded)
                 bad |= !gp_all_finite(kj, len);
         }
@@ -486,13 +532,30 @@ gp_code gp_kernel_leaf_diag(const gp_kernel *k, const gp_matrix *X, double *out,
         rc = k->desc->prepare(&e, err);
     const size_t n = X->rows;
     if (!rc && k->desc->stationary) { /* k(x, x) = k(0): one value */
-        leaf_column(&e, 0, 0, 1, out);
+        gp_kernel_leaf_column(&e, 0, 0, 1, out);
         for (size_t i = 1; i < n; i++)
             out[i] = out[0];
     } else if (!rc) {
         for (size_t i = 0; i < n; i++)
-            leaf_column(&e, i, i, i + 1, &out[i]);
+            gp_kernel_leaf_column(&e, i, i, i + 1, &out[i]);
     }
     free(e.scratch);
     return rc ? rc : gp_kernel_check_diag(k, out, n, err);
+}
+
+gp_code gp_kernel_leaf_columns(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y,
+                               gp_leaf_colfn col, void *ctx, gp_matrix *K, gp_error *err)
+{
+    gp_code rc = check_leaf_input(k, X, "X", err);
+    if (!rc && Y != X)
+        rc = check_leaf_input(k, Y, "Y", err);
+    gp_leaf_eval e = {.k = k, .X = X, .Y = Y};
+    if (!rc && k->desc->prepare)
+        rc = k->desc->prepare(&e, err);
+    for (size_t j = 0; !rc && j < K->cols; j++)
+        col(&e, ctx, j, &GP_AT(K, 0, j));
+    free(e.scratch);
+    if (!rc && gp_matrix_find_nonfinite(K) != (size_t)-1)
+        rc = gp_kernel_report_nonfinite(k, K, GP_TRI_FULL, err);
+    return rc;
 }

@@ -24,7 +24,7 @@ enum { NN_VARIANCE, NN_OFFSET, NN_SIGMA }; /* parameter order in the table */
 #define NN_SIGMA_MAX 1e100   /* |Sigma_ab| above this could overflow xt'S xt */
 #define NN_SCALE_EXP 300     /* rows with max |x_c| >= 2^300 are scaled down */
 
-gp_code gp_kernel_nn_setup(gp_kernel *k, gp_error *err)
+static gp_code nn_setup(gp_kernel *k, gp_error *err)
 {
     gp_kparam *S = &k->par[NN_SIGMA];
     const size_t rows = S->rows, cols = S->cols;
@@ -77,8 +77,8 @@ gp_code gp_kernel_nn_setup(gp_kernel *k, gp_error *err)
     return GP_OK;
 }
 
-gp_code gp_kernel_nn_check_input(const gp_kernel *k, const gp_matrix *X, const char *which,
-                                 gp_error *err)
+static gp_code nn_check_input(const gp_kernel *k, const gp_matrix *X, const char *which,
+                              gp_error *err)
 {
     (void)which;
     const size_t dim = k->par[NN_SIGMA].rows, d = X->cols;
@@ -149,7 +149,7 @@ static gp_code nn_rows(const gp_kernel *k, const gp_matrix *X, const char *which
     return GP_OK;
 }
 
-gp_code gp_kernel_nn_prepare(gp_leaf_eval *e, gp_error *err)
+static gp_code nn_prepare(gp_leaf_eval *e, gp_error *err)
 {
     const gp_matrix *X = e->X, *Y = e->Y;
     const int sym = X == Y;
@@ -190,11 +190,11 @@ static double clamp1(double t)
     return t > 1.0 ? 1.0 : t < -1.0 ? -1.0 : t;
 }
 
-/* Rows i0..i1-1 of column j: xt_i' S yt_j (scaled), then the arcsine formula. */
-void gp_kernel_nn_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, double *out)
+/* Rows i0..i1-1 of column j: xt_i' S yt_j (scaled), then c0 + s2 asin(...). */
+static void nn_column_with(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, double c0,
+                           double s2, double *out)
 {
     const nn_scratch *s = e->scratch;
-    const gp_kernel *k = e->k;
     const gp_matrix *X = s->x.X;
     const size_t m = e->Y->rows, len = i1 - i0;
     const double v0 = s->V[j];
@@ -206,8 +206,45 @@ void gp_kernel_nn_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, 
         for (size_t i = 0; i < len; i++)
             out[i] += xc[i] * vc;
     }
-    const double c0 = gp_kpar(k, NN_OFFSET), s2 = gp_kpar(k, NN_VARIANCE) * 2.0 / GP_PI;
     const double two_wy = 2.0 * s->y.w[j];
     for (size_t i = 0; i < len; i++)
         out[i] = c0 + s2 * asin(clamp1(out[i] * two_wy * wx[i]));
 }
+
+static void nn_column(const gp_leaf_eval *e, size_t j, size_t i0, size_t i1, double *out)
+{
+    nn_column_with(e, j, i0, i1, gp_kpar(e->k, NN_OFFSET),
+                   gp_kpar(e->k, NN_VARIANCE) * 2.0 / GP_PI, out);
+}
+
+/* dk/dvariance = (2/pi) asin(...); dk/doffset = 1 (Sigma: no gradient) */
+static void nn_grad(const gp_leaf_eval *e, size_t p, size_t elem, size_t j, size_t i0, size_t i1,
+                    double *out)
+{
+    (void)elem;
+    if (p == NN_VARIANCE) {
+        nn_column_with(e, j, i0, i1, 0.0, 2.0 / GP_PI, out);
+        return;
+    }
+    for (size_t i = 0; i < i1 - i0; i++)
+        out[i] = 1.0;
+}
+
+static const char *nn_rough(const gp_kernel *k)
+{
+    (void)k;
+    return "derivatives in x are not implemented for the nn kernel";
+}
+
+const gp_kernel_desc gp_kdesc_nn = {
+    .name = "nn",
+    .params = {GP_SPEC_NONNEG("variance", 1), GP_SPEC_NONNEG("offset", 0),
+               {.name = "Sigma", .kind = GP_PARAM_MATRIX, .def = 1, .lo = -HUGE_VAL,
+                .hi = HUGE_VAL, .flags = GP_PARAM_NOGRAD}},
+    .geometry = GP_GEOM_CUSTOM,
+    .column = nn_column,
+    .setup = nn_setup,
+    .check_input = nn_check_input,
+    .prepare = nn_prepare,
+    .grad = nn_grad,
+    .nodiff = nn_rough};

@@ -98,10 +98,7 @@ void proc_walk_free(proc_walk *w)
     gp_stack_free(&w->stack);
 }
 
-/* Call visit(ctx, q) for every node q of p, depth first and left to right,
- * each as often as it appears; visit returns 1 to descend into q's
- * children, 0 not to, -1 to stop. Returns -1 if stopped or out of memory. */
-static int visit_all(const gp_process *p, int (*visit)(void *ctx, const gp_process *q), void *ctx)
+int gp_process_visit(const gp_process *p, int (*visit)(void *ctx, const gp_process *q), void *ctx)
 {
     gp_stack s;
     gp_stack_init(&s, sizeof p);
@@ -152,7 +149,7 @@ static int add_leaf(void *ctx, const gp_process *q)
 int gp_process_collect_leaves(const gp_process *p, const gp_process **list, size_t *n, size_t cap)
 {
     leaf_list l = {list, NULL, *n, cap, NULL};
-    const int rc = visit_all(p, add_leaf, &l);
+    const int rc = gp_process_visit(p, add_leaf, &l);
     *n = l.n;
     return rc;
 }
@@ -170,14 +167,14 @@ static int add_atom(void *ctx, const gp_process *q)
     if (q->type != PROC_LEAF && q->type != PROC_PRODUCT)
         return 1; /* sums, scalings, warps and offsets: look inside */
     l->current = q;
-    return visit_all(q, add_leaf, l) < 0 ? -1 : 0;
+    return gp_process_visit(q, add_leaf, l) < 0 ? -1 : 0;
 }
 
 /* Fill o for p; an error (named by what) past GP_PROCESS_MAX_LEAVES. */
 static gp_code owned_leaves(const gp_process *p, leaf_owner *o, const char *what, gp_error *err)
 {
     o->l = (leaf_list){o->leaf, o->atom, 0, GP_PROCESS_MAX_LEAVES, NULL};
-    if (visit_all(p, add_atom, &o->l) < 0)
+    if (gp_process_visit(p, add_atom, &o->l) < 0)
         return gp_error_set(err, GP_ERR_ARG,
                             "%s: more than %d independent processes in an expression with a "
                             "product (at most %d are supported)",
@@ -479,6 +476,12 @@ static void describe(const gp_process *p, out *o, int parenthesise_sums)
         break;
     case PROC_PRODUCT:
         describe_terms(p, o, PROC_PRODUCT);
+        break;
+    case PROC_DERIV:
+        puts_(o, "derivative(");
+        describe(p->a, o, 0);
+        snprintf(num, sizeof num, ", dim=%zu)", p->dim + 1);
+        puts_(o, num);
         break;
     }
     if (paren)

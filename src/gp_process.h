@@ -38,6 +38,16 @@ gp_process *gp_process_warp(gp_func *w, gp_process *a, gp_error *err);
 gp_process *gp_process_offset(gp_process *a, gp_func *w, gp_error *err);
 gp_process *gp_process_product(gp_process *a, gp_process *b, gp_error *err);
 
+/* The derivative process df/dx_dim (dim 0-based) of a Gaussian expression:
+ * for a leaf GP(m, k), the GP with mean dm/dx_dim and covariance
+ * d^2k / dx_dim dx'_dim, drawn jointly with the leaf wherever both appear
+ * (Cov(f(x), f'(x')) = dk/dx'_dim); sums, scalings, offsets and warps by the
+ * sum and product rules (a function's derivative must be known: constants
+ * and gp.poly). Errors that say why: a kernel whose paths are not
+ * differentiable (gp_kernel_check_differentiable), a mean or warp given as
+ * a Lua function, a product of processes, a derivative of a derivative. */
+gp_process *gp_process_derivative(gp_process *p, size_t dim, gp_error *err);
+
 gp_process *gp_process_retain(gp_process *p);
 void gp_process_release(gp_process *p); /* NULL is fine */
 
@@ -116,6 +126,8 @@ gp_code gp_sample_factor(const gp_kernel *k, const gp_matrix *X, const gp_sample
  *   auto     dense for n < lowrank_min_n or jitter > 0; otherwise low-rank,
  *            and if its rank would exceed max_rank_fraction * n (or is
  *            predicted to), dense, with the reason in the info's note.
+ * A leaf whose derivatives (gp_process_derivative) appear too is drawn
+ * with them, from one dense factorisation of their joint covariance.
  * Then each ps[i] is evaluated from those same draws into outs[i] (n x ns,
  * preallocated). So f, g and u = f + 2 g drawn together are consistent sample
  * by sample. infos (may be NULL) receives one gp_factor per leaf (L, piv and

@@ -12,7 +12,8 @@ typedef enum proc_type {
     PROC_SCALE,
     PROC_WARP,
     PROC_OFFSET,
-    PROC_PRODUCT
+    PROC_PRODUCT,
+    PROC_DERIV /* df/dx_dim of the leaf a; fn: the derivative of its mean */
 } proc_type;
 
 /* size: nodes when written out as a tree (a shared sub-expression counted
@@ -27,7 +28,8 @@ struct gp_process {
     gp_posterior *post; /* a posterior leaf (gp_posterior.h): mean and kernel are NULL */
     gp_process *a, *b; /* children (b for sum and product) */
     double c;          /* scale */
-    gp_func *fn;       /* warp and offset */
+    gp_func *fn;       /* warp and offset; deriv: the mean's derivative */
+    size_t dim;        /* deriv: the input dimension (0-based) */
     int gaussian;
     size_t size, depth;
     gp_process *next;
@@ -65,10 +67,47 @@ void proc_walk_free(proc_walk *w);
 /* A leaf holding a new reference to post (gp_process_condition); NULL on error. */
 gp_process *gp_process_posterior_leaf(gp_posterior *post, gp_error *err);
 
+/* Call visit(ctx, q) for every node q of p, depth first and left to right,
+ * each as often as it appears; visit returns 1 to descend into q's
+ * children, 0 not to, -1 to stop. Returns -1 if stopped or out of memory.
+ * Iterative. */
+int gp_process_visit(const gp_process *p, int (*visit)(void *ctx, const gp_process *q), void *ctx);
+
 /* Append the distinct leaves of p (first appearance, left to right) to
  * list[*n] (capacity cap). Returns 0, or -1 if cap is too small or memory
  * ran out. Iterative. */
 int gp_process_collect_leaves(const gp_process *p, const gp_process **list, size_t *n, size_t cap);
+
+/* ---- derivative processes (gp_process_deriv.c) ---- */
+
+/* The leaf a process atom draws from: the leaf itself, or the leaf of a
+ * derivative. */
+static inline const gp_process *gp_process_base(const gp_process *atom)
+{
+    return atom->type == PROC_DERIV ? atom->a : atom;
+}
+
+/* Cov(A(X), B(Y)) for two atoms that are leaves or derivatives of the same
+ * leaf (n x m into out; diag: the n values Cov(A(x_i), B(x_i)), Y unused). */
+gp_code gp_process_atom_cov(const gp_process *A, const gp_process *B, const gp_matrix *X,
+                            const gp_matrix *Y, int diag, double *out, gp_error *err);
+
+/* Append the distinct atoms the draws of p are made from (leaves and
+ * derivatives of leaves, first appearance, left to right) to list[*n]
+ * (capacity cap); 0, or -1 if cap is too small or memory ran out. */
+int gp_process_collect_atoms(const gp_process *p, const gp_process **list, size_t *n, size_t cap);
+
+/* 1 if atom needs a joint draw with other atoms of list[0..n) (a derivative,
+ * or a leaf whose derivative is in the list). */
+int gp_process_atom_joint(const gp_process *atom, const gp_process *const *list, size_t n);
+
+/* Joint draws of the atoms of list[0..n) that share the base leaf of
+ * list[first] (which is the first of them), into draws[i] (X->rows x ns,
+ * preallocated) for each such i: one factorisation of their joint
+ * covariance (blocks D_u D'_w k(X, X)); info (may be NULL) receives it. */
+gp_code gp_process_sample_group(const gp_process *const *list, size_t n, size_t first,
+                                const gp_matrix *X, double jitter_rel, gp_rng *rng,
+                                gp_matrix *const *draws, gp_factor *info, gp_error *err);
 
 /* The one input check of every process function: X (and Y, when given) has
  * points, finite coordinates, and the same dimension. fname names the caller. */

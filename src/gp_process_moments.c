@@ -72,6 +72,8 @@ static gp_code mean_rec(const gp_process *p, const gp_matrix *X, double *mu, gp_
     case PROC_LEAF:
         return p->post ? gp_posterior_mean(p->post, X, mu, err)
                        : gp_func_eval_rows(p->mean, X, mu, err);
+    case PROC_DERIV: /* the derivative of the leaf's mean */
+        return gp_func_eval_rows(p->fn, X, mu, err);
     case PROC_SCALE: {
         gp_code rc = mean_rec(p->a, X, mu, err);
         for (size_t i = 0; !rc && i < n; i++)
@@ -144,6 +146,7 @@ static gp_code expand(const gp_process *p, const gp_matrix *X, const double *coe
     size_t n = X->rows;
     switch (p->type) {
     case PROC_LEAF:
+    case PROC_DERIV:
     case PROC_PRODUCT:
         return add_term(t, p, coef, n, which, err);
     case PROC_SUM:
@@ -254,12 +257,31 @@ static gp_code cov_product(const gp_process *p, const gp_matrix *X, const gp_mat
     return rc;
 }
 
+/* Cov(A(X), B(Y)) for two atoms: 0 for independent ones (distinct leaves,
+ * or products); for A = B, the atom's own covariance; for a leaf and its
+ * derivatives, their cross-covariance (gp_process_deriv.c). *zero says 0. */
+static gp_code cov_atoms(const gp_process *A, const gp_process *B, const gp_matrix *X,
+                         const gp_matrix *Y, moments_out *o, int *zero, gp_error *err)
+{
+    *zero = 0;
+    if (A == B && A->type != PROC_DERIV)
+        return cov_expr(A, X, Y, o, err);
+    if (A->type == PROC_PRODUCT || B->type == PROC_PRODUCT ||
+        gp_process_base(A) != gp_process_base(B)) {
+        *zero = 1;
+        return GP_OK;
+    }
+    return gp_process_atom_cov(A, B, X, Y, o->diag, o->v, err);
+}
+
 /* Cov(u(X), u(Y)) for any expression (Y NULL: Y = X). */
 static gp_code cov_expr(const gp_process *p, const gp_matrix *X, const gp_matrix *Y,
                         moments_out *o, gp_error *err)
 {
     if (p->type == PROC_LEAF)
         return cov_leaf(p, X, Y, o, err);
+    if (p->type == PROC_DERIV)
+        return gp_process_atom_cov(p, p, X, Y, o->diag, o->v, err);
     if (p->type == PROC_PRODUCT)
         return cov_product(p, X, Y, o, err);
 
@@ -276,16 +298,19 @@ static gp_code cov_expr(const gp_process *p, const gp_matrix *X, const gp_matrix
     if (!rc && Y && !o->diag)
         rc = expand(p, Yr, ones, &t, 1, err);
     memset(o->v, 0, size * sizeof *o->v);
-    for (size_t a = 0; !rc && a < t.count; a++) {
-        const double *cx = t.coef_x[a], *cy = Y && !o->diag ? t.coef_y[a] : cx;
-        moments_out oc = {c, o->n, o->m, o->diag};
-        rc = cov_expr(t.atom[a], X, Y, &oc, err);
-        for (size_t j = 0; !rc && j < (o->diag ? 1 : m); j++)
-            for (size_t i = 0; i < n; i++) {
-                size_t k = o->diag ? i : j * n + i;
-                o->v[k] += cx[i] * c[k] * cy[o->diag ? i : j];
-            }
-    }
+    for (size_t a = 0; !rc && a < t.count; a++)
+        for (size_t b = 0; !rc && b < t.count; b++) { /* pairs of correlated atoms */
+            const double *cx = t.coef_x[a];
+            const double *cy = Y && !o->diag ? t.coef_y[b] : t.coef_x[b];
+            moments_out oc = {c, o->n, o->m, o->diag};
+            int zero;
+            rc = cov_atoms(t.atom[a], t.atom[b], X, Y, &oc, &zero, err);
+            for (size_t j = 0; !rc && !zero && j < (o->diag ? 1 : m); j++)
+                for (size_t i = 0; i < n; i++) {
+                    size_t k = o->diag ? i : j * n + i;
+                    o->v[k] += cx[i] * c[k] * cy[o->diag ? i : j];
+                }
+        }
     free_terms(&t);
     free(ones);
     free(c);

@@ -157,6 +157,15 @@ static gp_code sample_leaf(const gp_process *leaf, const gp_matrix *X,
 static gp_code evaluate(const gp_process *p, const gp_matrix *X, const gp_process *const *leaves,
                         gp_matrix *const *draws, gp_matrix *out, gp_error *err);
 
+/* 1 if atom l is drawn with an earlier atom of list (a leaf and its derivatives). */
+static int atom_drawn(const gp_process *const *list, size_t l)
+{
+    size_t i = 0;
+    while (gp_process_base(list[i]) != gp_process_base(list[l]))
+        i++;
+    return i < l;
+}
+
 /* out = the sum (terms and offsets) or product of the terms of p, walked in
  * a loop, each term evaluated into tmp. */
 static gp_code evaluate_terms(const gp_process *p, const gp_matrix *X,
@@ -200,10 +209,12 @@ static gp_code evaluate(const gp_process *p, const gp_matrix *X, const gp_proces
 {
     size_t n = out->rows, ns = out->cols, size = n * ns;
     switch (p->type) {
-    case PROC_LEAF: {
+    case PROC_LEAF:
+    case PROC_DERIV: { /* an atom: its draws */
         size_t i = 0;
-        while (leaves[i] != p)
-            i++; /* every leaf of p was collected */
+        while (leaves[i] != p && !(p->type == PROC_DERIV && leaves[i]->type == PROC_DERIV &&
+                                   leaves[i]->a == p->a && leaves[i]->dim == p->dim))
+            i++; /* every atom of p was collected */
         memcpy(out->data, draws[i]->data, size * sizeof *out->data);
         return GP_OK;
     }
@@ -265,18 +276,24 @@ gp_code gp_process_sample_joint_opt(gp_process *const *ps, size_t np, const gp_m
                                 i + 1, outs[i]->rows, outs[i]->cols, X->rows, ns);
     const gp_process *leaves[MAX_LEAVES];
     size_t nl = 0;
-    for (size_t i = 0; i < np; i++)
-        if (gp_process_collect_leaves(ps[i], leaves, &nl, MAX_LEAVES))
+    for (size_t i = 0; i < np; i++) /* leaves and derivatives of leaves */
+        if (gp_process_collect_atoms(ps[i], leaves, &nl, MAX_LEAVES))
             return gp_error_set(err, GP_ERR_ARG, "sample: more than %d independent processes",
                                 MAX_LEAVES);
     gp_matrix *draws[MAX_LEAVES] = {NULL};
-    for (size_t l = 0; !rc && l < nl; l++) {
-        draws[l] = gp_matrix_alloc(X->rows, ns);
-        if (!draws[l])
+    for (size_t l = 0; !rc && l < nl; l++)
+        if (!(draws[l] = gp_matrix_alloc(X->rows, ns)))
             rc = gp_error_set(err, GP_ERR_NOMEM, "sample: out of memory");
-        else
-            rc = sample_leaf(leaves[l], X, opt, rng, draws[l],
-                             infos && l < max_infos ? &infos[l] : NULL, err);
+    size_t parts = 0; /* independent parts: leaves, each with its derivatives */
+    for (size_t l = 0; !rc && l < nl; l++) {
+        if (atom_drawn(leaves, l))
+            continue; /* drawn with the first atom of its group */
+        gp_factor *info = infos && parts < max_infos ? &infos[parts] : NULL;
+        parts++;
+        if (!gp_process_atom_joint(leaves[l], leaves, nl))
+            rc = sample_leaf(leaves[l], X, opt, rng, draws[l], info, err);
+        else /* a leaf and its derivatives: all of them at once (dense) */
+            rc = gp_process_sample_group(leaves, nl, l, X, opt->jitter, rng, draws, info, err);
     }
     for (size_t i = 0; !rc && i < np; i++) {
         rc = evaluate(ps[i], X, leaves, draws, outs[i], err);
@@ -287,6 +304,6 @@ gp_code gp_process_sample_joint_opt(gp_process *const *ps, size_t np, const gp_m
     for (size_t l = 0; l < nl; l++)
         gp_matrix_free(draws[l]);
     if (nleaves)
-        *nleaves = nl;
+        *nleaves = parts;
     return rc;
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define GP_PI_RFF 3.14159265358979323846
+
 const char *gp_spectral_family_name(gp_spectral_family f)
 {
     switch (f) {
@@ -15,6 +17,10 @@ const char *gp_spectral_family_name(gp_spectral_family f)
     case GP_SPECTRAL_MATERN32: return "matern32";
     case GP_SPECTRAL_MATERN52: return "matern52";
     case GP_SPECTRAL_RQ: return "rq";
+    case GP_SPECTRAL_MATERN: return "matern";
+    case GP_SPECTRAL_GAMMAEXP: return "gammaexp";
+    case GP_SPECTRAL_SM: return "sm";
+    case GP_SPECTRAL_COSINE: return "cosine";
     default: return "none";
     }
 }
@@ -38,6 +44,24 @@ static double gamma_draw(gp_rng *rng, double shape)
     }
 }
 
+/* A positive alpha-stable variable, E exp(-s S) = exp(-s^alpha), 0 < alpha <= 1
+ * (Kanter 1975): with U ~ Uniform(0, pi), E ~ Exp(1) and Zolotarev's
+ * A(U) = (sin(alpha U)^alpha sin((1 - alpha) U)^(1 - alpha) / sin U)^(1/(1 - alpha)),
+ * S = (A(U) / E)^((1 - alpha)/alpha)
+ *   = sin(alpha U) sin((1 - alpha) U)^((1 - alpha)/alpha) / (sin(U)^(1/alpha) E^((1 - alpha)/alpha)). */
+static double positive_stable(gp_rng *rng, double alpha)
+{
+    if (alpha >= 1)
+        return 1.0;
+    double u;
+    do
+        u = GP_PI_RFF * gp_rng_uniform(rng);
+    while (u == 0);
+    const double e = -log(1.0 - gp_rng_uniform(rng)); /* uniform in [0, 1): e finite */
+    const double r = (1.0 - alpha) / alpha;
+    return sin(alpha * u) * pow(sin((1.0 - alpha) * u) / e, r) / pow(sin(u), 1.0 / alpha);
+}
+
 /* Degrees of freedom 2 nu of the Student-t spectral density (0 for rbf / rq),
  * and the factor on the length-scale (2 for ou: exp(-r / (2 l))). */
 static int matern_dof(gp_spectral_family f, double *lfac)
@@ -52,6 +76,24 @@ static int matern_dof(gp_spectral_family f, double *lfac)
     }
 }
 
+/* Row j of omega for a spectral mixture: a component q with probability
+ * w_q / sum w, then 2 pi (mu_q + sqrt(v_q) z) (the cosine does not see the
+ * sign of the symmetrised mixture). */
+static void sm_frequency(const gp_spectral *s, gp_rng *rng, gp_matrix *omega, size_t j)
+{
+    double total = 0, acc = 0;
+    for (size_t q = 0; q < s->q; q++)
+        total += s->weights[q];
+    const double r = gp_rng_uniform(rng) * total;
+    size_t q = 0;
+    while (q + 1 < s->q && (acc += s->weights[q]) <= r)
+        q++;
+    for (size_t c = 0; c < omega->cols; c++)
+        GP_AT(omega, j, c) = 2.0 * GP_PI_RFF *
+                             (s->means[c * s->q + q] +
+                              sqrt(s->variances[c * s->q + q]) * gp_rng_normal(rng));
+}
+
 gp_code gp_rff_frequencies(const gp_spectral *s, gp_rng *rng, gp_matrix *omega, gp_error *err)
 {
     if (!s || !rng || !omega || !omega->data || omega->rows == 0 || omega->cols == 0)
@@ -60,10 +102,25 @@ gp_code gp_rff_frequencies(const gp_spectral *s, gp_rng *rng, gp_matrix *omega, 
     const size_t J = omega->rows, d = omega->cols;
     if (s->family == GP_SPECTRAL_NONE)
         return gp_error_set(err, GP_ERR_ARG, "rff: no spectral density for this kernel");
+    if (s->family == GP_SPECTRAL_SM) {
+        if (s->dim != d || s->q == 0)
+            return gp_error_set(err, GP_ERR_DIM, "rff: the mixture is %zu-D, the input %zu-D",
+                                s->dim, d);
+        for (size_t j = 0; j < J; j++)
+            sm_frequency(s, rng, omega, j);
+        return GP_OK;
+    }
     if (!s->ls || (s->nls != 1 && s->nls != d))
         return gp_error_set(err, GP_ERR_DIM,
                             "rff: the kernel has %zu length-scales for %zu-D input (need 1 or %zu)",
                             s->nls, d, d);
+    if (s->family == GP_SPECTRAL_COSINE) { /* +-2 pi / p_c, independent signs */
+        for (size_t j = 0; j < J; j++)
+            for (size_t c = 0; c < d; c++)
+                GP_AT(omega, j, c) = (gp_rng_uniform(rng) < 0.5 ? -2.0 : 2.0) * GP_PI_RFF /
+                                     s->ls[s->nls == 1 ? 0 : c];
+        return GP_OK;
+    }
     if (s->family == GP_SPECTRAL_RQ && !(s->alpha > 0 && isfinite(s->alpha)))
         return gp_error_set(err, GP_ERR_ARG, "rff: rq alpha must be > 0, got %g", s->alpha);
     double lfac;
@@ -81,6 +138,10 @@ gp_code gp_rff_frequencies(const gp_spectral *s, gp_rng *rng, gp_matrix *omega, 
             scale = sqrt((double)dof / chi2); /* chi2 = 0 has probability 0 */
         } else if (s->family == GP_SPECTRAL_RQ) {
             scale = sqrt(gamma_draw(rng, s->alpha) / s->alpha);
+        } else if (s->family == GP_SPECTRAL_MATERN) { /* chi2 with 2 nu dof = 2 Gamma(nu) */
+            scale = sqrt(s->nu / gamma_draw(rng, s->nu));
+        } else if (s->family == GP_SPECTRAL_GAMMAEXP) { /* exp(-v^(g/2)) = E exp(-S v) */
+            scale = sqrt(2.0 * positive_stable(rng, 0.5 * s->gamma));
         }
         if (scale != 1.0)
             for (size_t c = 0; c < d; c++)
@@ -102,8 +163,8 @@ static gp_code check_args(const gp_kernel *k, const gp_matrix *X, size_t J, gp_r
             memcpy(kt + sizeof kt - 4, "...", 4);
         return gp_error_set(err, GP_ERR_ARG,
                             "rff: kernel %s %s; random Fourier features take rbf, exponential, "
-                            "ou, matern32, matern52, rq or a non-negative multiple of one: use "
-                            "the exact sampler (f:sample)",
+                            "ou, matern32, matern52, matern, rq, gammaexp, sm, cosine or a "
+                            "non-negative multiple of one: use the exact sampler (f:sample)",
                             kt,
                             gp_kernel_is_stationary(k) ? "has no supported spectral density"
                                                        : "is not stationary");
@@ -115,7 +176,7 @@ static gp_code check_args(const gp_kernel *k, const gp_matrix *X, size_t J, gp_r
     if (bad != (size_t)-1)
         return gp_error_set(err, GP_ERR_ARG, "rff: input X has a non-finite value at row %zu",
                             bad % X->rows + 1);
-    if (s->nls != 1 && s->nls != X->cols)
+    if (s->family != GP_SPECTRAL_SM && s->nls != 1 && s->nls != X->cols)
         return gp_error_set(err, GP_ERR_DIM,
                             "rff: the kernel has %zu length-scales for %zu-D input (need 1 or %zu)",
                             s->nls, X->cols, X->cols);

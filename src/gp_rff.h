@@ -21,8 +21,16 @@
  *                length-scale 2 l; matern32: nu = 3/2; matern52: nu = 5/2
  *   rq alpha     omega_c = z_c / l_c * sqrt(tau), tau ~ Gamma(alpha, rate alpha)
  *                (a scale mixture of rbfs; Marsaglia-Tsang gamma draws)
+ *   matern nu    as above with chi2_{2 nu} = 2 Gamma(nu, 1) (any nu > 0)
+ *   gammaexp g   omega_c = z_c / l_c * sqrt(2 S), S positive (g/2)-stable with
+ *                E exp(-s S) = exp(-s^(g/2)) (Kanter's method): exp(-(r/l)^g)
+ *                is a scale mixture of rbfs (g = 2: S = 1)
+ *   sm           a component q with probability w_q / sum w, then
+ *                omega = 2 pi (mu_q + sqrt(v_q) z)
+ *   cosine       omega_c = +-2 pi / p_c with independent signs
  * RNG use per sample: for each feature its d normals z and then its chi2
- * normals (2 nu of them) or its gamma draw; then the J weights w, then w'. */
+ * normals (2 nu of them) or its gamma or stable draw (sm: a uniform, then
+ * the d normals; cosine: d uniforms); then the J weights w, then w'. */
 #ifndef GP_RFF_H
 #define GP_RFF_H
 
@@ -36,7 +44,8 @@
 
 #define GP_RFF_METHOD "random-fourier-features (approximate)"
 
-/* "rbf", "exponential", "ou", "matern32", "matern52", "rq" ("none"). */
+/* "rbf", "exponential", "ou", "matern32", "matern52", "rq", "matern",
+ * "gammaexp", "sm", "cosine" ("none"). */
 const char *gp_spectral_family_name(gp_spectral_family f);
 
 /* omega (J x d, preallocated; row j = omega_j) drawn from the spectral

@@ -314,8 +314,9 @@ static int open_record(const host_opts *o)
     run.t0 = batch_now();
     run.name = script_name(o->script);
     run.dir = batch_strf("%s", o->outdir);
-    if (batch_make_dirs(run.dir) != 0) {
-        fprintf(stderr, "gprior: cannot create folder '%s': %s\n", run.dir, strerror(errno));
+    gp_error e;
+    if (gp_file_make_dir(run.dir, &e) != GP_OK) {
+        fprintf(stderr, "gprior: %s\n", e.msg);
         return HOST_EXIT_LOST;
     }
     run.log_path = batch_strf("%s/%s.log", run.dir, run.name);

@@ -50,9 +50,8 @@ static int n_kernel(lua_State *L)
 {
     gp_erfnet *net = check_erfnet(L, 1);
     gp_error err;
-    gp_kernel **box = lgp_newkernel(L);
-    *box = gp_erfnet_kernel(net, &err);
-    return *box ? 1 : lgp_raise(L, &err);
+    void **box = lgp_newkernel(L);
+    return lgp_fillbox(L, box, gp_erfnet_kernel(net, &err), &err);
 }
 
 static int n_size(lua_State *L)

@@ -340,12 +340,4 @@ void lgp_params_finish(lua_State *L);
 /* 1 if s is a valid parameter name: a letter or _, then letters, digits, _. */
 int lgp_param_name_ok(const char *s);
 
-/* ---- legacy option readers (lkernel.c), until it moves to lgp_options ------------------ */
-
-/* The same readers, naming the function by the name it was called under. */
-double lgp_optnumber(lua_State *L, int idx, const char *key, double def);
-lua_Integer lgp_optinteger(lua_State *L, int idx, const char *key, lua_Integer def);
-const char *lgp_optstring(lua_State *L, int idx, const char *key, const char *def);
-void lgp_checkoptions(lua_State *L, int idx, const char *fname, const char *const known[]);
-
 #endif

@@ -341,36 +341,3 @@ gp_matrix *lgp_pushdraws(lua_State *L, size_t rows, const lgp_draws *d)
 {
     return lgp_pushmatrix_by(L, rows, d->n, "option 'n'");
 }
-
-/* ---- legacy readers -------------------------------------------------------------------- */
-
-/* Options at idx of the running C function, named by lgp_fname. */
-static lgp_options legacy(lua_State *L, int idx)
-{
-    lgp_options o = {L, lua_isnoneornil(L, idx) ? 0 : lua_absindex(L, idx), lgp_fname(L)};
-    return o;
-}
-
-double lgp_optnumber(lua_State *L, int idx, const char *key, double def)
-{
-    lgp_options o = legacy(L, idx);
-    return lgp_opt_number(&o, key, def);
-}
-
-lua_Integer lgp_optinteger(lua_State *L, int idx, const char *key, lua_Integer def)
-{
-    lgp_options o = legacy(L, idx);
-    return lgp_opt_integer(&o, key, def);
-}
-
-const char *lgp_optstring(lua_State *L, int idx, const char *key, const char *def)
-{
-    lgp_options o = legacy(L, idx);
-    return lgp_opt_string(&o, key, def);
-}
-
-void lgp_checkoptions(lua_State *L, int idx, const char *fname, const char *const known[])
-{
-    lgp_options o;
-    lgp_options_open(&o, L, idx, fname, known);
-}

@@ -145,6 +145,20 @@ static int p_mul(lua_State *L)
     return not_combinable(L, "multiply", other);
 }
 
+/* f:derivative([dim = 1]): the derivative process df/dx_dim, drawn jointly
+ * with f by gp.sample_joint. */
+static int p_derivative(lua_State *L)
+{
+    gp_process *p = check_process(L, 1);
+    const lua_Integer dim = luaL_optinteger(L, 2, 1);
+    if (dim < 1)
+        return lgp_argerror(L, 2, "dimension must be >= 1 (inputs count from 1), got %lld",
+                            (long long)dim);
+    gp_error err;
+    void **box = lgp_newbox(L, &process_type);
+    return lgp_fillbox(L, box, gp_process_derivative(p, (size_t)dim - 1, &err), &err);
+}
+
 /* ---- moments ---------------------------------------------------------------------- */
 
 /* A core call on p at X into out (n values): mean, var, sd. */
@@ -515,7 +529,8 @@ static const luaL_Reg process_methods[] = {
     {"mean", p_mean},     {"var", p_var},       {"sd", p_sd},
     {"cov", p_cov},       {"band", p_band},     {"pdf", p_pdf},
     {"sample", p_sample}, {"sample_grid", p_sample_grid}, {"sample_rff", p_sample_rff},
-    {"kernel", p_kernel}, {"is_gaussian", p_is_gaussian}, {NULL, NULL}};
+    {"kernel", p_kernel}, {"is_gaussian", p_is_gaussian}, {"derivative", p_derivative},
+    {NULL, NULL}};
 
 static const luaL_Reg process_meta[] = {
     {"__add", p_add}, {"__sub", p_sub}, {"__mul", p_mul}, {"__unm", p_unm}, {NULL, NULL}};

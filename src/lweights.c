@@ -76,9 +76,8 @@ static int l_bumps_limit(lua_State *L)
     lgp_options_open(&o, L, 1, "bumps_limit", known);
     double l = lgp_opt_number(&o, "lengthscale", 1.0), sigma = lgp_opt_number(&o, "sigma", 1.0);
     gp_error err;
-    gp_kernel **box = lgp_newkernel(L);
-    *box = gp_bumps_limit(l, sigma, &err);
-    return *box ? 1 : lgp_raise(L, &err);
+    void **box = lgp_newkernel(L);
+    return lgp_fillbox(L, box, gp_bumps_limit(l, sigma, &err), &err);
 }
 
 /* A core call on m at X into out (n values): mean, var, sd. */

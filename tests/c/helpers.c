@@ -22,6 +22,15 @@ gp_matrix *test_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y)
     return K;
 }
 
+gp_kernel *test_kernel_named(const char *name, const gp_kernel_arg *args, size_t n)
+{
+    gp_error err = {0};
+    gp_kernel *k = gp_kernel_new_named(name, args, n, &err);
+    if (!k)
+        fail_msg("%s: %s", name, err.msg);
+    return k;
+}
+
 double test_kernel_at(const gp_kernel *k, const double *x, const double *y, size_t d)
 {
     gp_matrix X = {1, d, (double *)x}, Y = {1, d, (double *)y};

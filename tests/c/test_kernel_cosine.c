@@ -17,7 +17,7 @@
 static gp_kernel *cosine(double amplitude, const double *period, size_t nperiod)
 {
     gp_error err = {0};
-    const gp_kernel_arg args[] = {{"amplitude", &amplitude, 1, 1}, {"period", period, nperiod, 1}};
+    const gp_kernel_arg args[] = {{"amplitude", &amplitude, 1, 1, NULL}, {"period", period, nperiod, 1, NULL}};
     gp_kernel *k = gp_kernel_new_named("cosine", args, 2, &err);
     if (!k)
         fail_msg("cosine: %s", err.msg);
@@ -67,10 +67,10 @@ static void test_cosine_errors(void **state)
     (void)state;
     gp_error err = {0};
     const double bad[2] = {1, 0}, one = 1, p3[3] = {1, 2, 3};
-    const gp_kernel_arg zero_period[] = {{"period", bad, 2, 1}};
+    const gp_kernel_arg zero_period[] = {{"period", bad, 2, 1, NULL}};
     assert_null(gp_kernel_new_named("cosine", zero_period, 1, &err));
     assert_string_equal(err.msg, "cosine: period 2 must be finite and > 0, got 0");
-    const gp_kernel_arg unknown[] = {{"lengthscale", &one, 1, 1}};
+    const gp_kernel_arg unknown[] = {{"lengthscale", &one, 1, 1, NULL}};
     assert_null(gp_kernel_new_named("cosine", unknown, 1, &err));
     assert_string_equal(err.msg,
                         "cosine: unknown parameter 'lengthscale' (known: amplitude, period)");

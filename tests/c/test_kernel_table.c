@@ -73,13 +73,19 @@ static void test_every_spec_is_consistent(void **state)
         for (size_t i = 0; (ps = gp_kernel_desc_param(d, i)) != NULL; i++) {
             assert_non_null(ps->name);
             assert_true(ps->lo < ps->hi);
-            /* the default given explicitly is accepted; NaN and inf are not */
-            gp_kernel_arg arg = {ps->name, &ps->def, 1, 1};
+            /* the default given explicitly is accepted (a function: the constant
+             * default); NaN and inf are not (nor numbers for a function) */
+            const int is_fn = ps->kind == GP_PARAM_FUNCTION;
+            assert_true(ps->kind != GP_PARAM_CHOICE || ps->choices);
+            gp_func *f = is_fn ? gp_func_constant(ps->def, &err) : NULL;
+            gp_kernel_arg arg = {ps->name, is_fn ? NULL : &ps->def, !is_fn, !is_fn, f};
             gp_kernel *k = gp_kernel_new(d, &arg, 1, &err);
             if (!k)
                 fail_msg("%s: default %s = %g refused: %s", gp_kernel_desc_name(d), ps->name,
                          ps->def, err.msg);
             gp_kernel_release(k);
+            gp_func_release(f);
+            arg = (gp_kernel_arg){ps->name, NULL, 1, 1, NULL};
             const double bad[] = {NAN, INFINITY, -INFINITY};
             for (size_t b = 0; b < 3; b++) {
                 arg.v = &bad[b];
@@ -131,7 +137,7 @@ static void test_bounded_claims_hold(void **state)
         const double extremes[] = {1e-300, 1e300};
         for (size_t i = 0; (ps = gp_kernel_desc_param(d, i)) != NULL; i++)
             for (size_t e = 0; e < 2; e++) {
-                const gp_kernel_arg arg = {ps->name, &extremes[e], 1, 1};
+                const gp_kernel_arg arg = {ps->name, &extremes[e], 1, 1, NULL};
                 gp_kernel *ke = gp_kernel_new(d, &arg, 1, &err);
                 if (!ke)
                     continue; /* not allowed by the spec */
@@ -162,28 +168,28 @@ static void test_generic_constructor_errors(void **state)
     (void)state;
     gp_error err = {0};
     const double one = 1, two[2] = {1, 2}, sq[4] = {1, 0, 0, 1};
-    const gp_kernel_arg unknown[] = {{"lengthscal", &one, 1, 1}};
+    const gp_kernel_arg unknown[] = {{"lengthscal", &one, 1, 1, NULL}};
     assert_null(gp_kernel_new_named("rbf", unknown, 1, &err));
     assert_string_equal(err.msg,
                         "rbf: unknown parameter 'lengthscal' (known: amplitude, lengthscale)");
-    const gp_kernel_arg twice[] = {{"amplitude", &one, 1, 1}, {"amplitude", &one, 1, 1}};
+    const gp_kernel_arg twice[] = {{"amplitude", &one, 1, 1, NULL}, {"amplitude", &one, 1, 1, NULL}};
     assert_null(gp_kernel_new_named("rbf", twice, 2, &err));
     assert_string_equal(err.msg, "rbf: parameter 'amplitude' is given twice");
-    const gp_kernel_arg list_for_number[] = {{"amplitude", two, 2, 1}};
+    const gp_kernel_arg list_for_number[] = {{"amplitude", two, 2, 1, NULL}};
     assert_null(gp_kernel_new_named("rbf", list_for_number, 1, &err));
     assert_string_equal(err.msg, "rbf: amplitude must be one number, got a 2 x 1 matrix");
-    const gp_kernel_arg matrix_for_list[] = {{"lengthscale", sq, 2, 2}};
+    const gp_kernel_arg matrix_for_list[] = {{"lengthscale", sq, 2, 2, NULL}};
     assert_null(gp_kernel_new_named("rbf", matrix_for_list, 1, &err));
     assert_string_equal(
         err.msg, "rbf: lengthscale must be a number or a list of numbers, got a 2 x 2 matrix");
-    const gp_kernel_arg none[] = {{"lengthscale", NULL, 0, 1}};
+    const gp_kernel_arg none[] = {{"lengthscale", NULL, 0, 1, NULL}};
     assert_null(gp_kernel_new_named("rbf", none, 1, &err));
     assert_string_equal(err.msg, "rbf: lengthscale is missing (0 values given)");
     const double half = 2.5, huge = 1e10;
-    const gp_kernel_arg frac[] = {{"degree", &half, 1, 1}};
+    const gp_kernel_arg frac[] = {{"degree", &half, 1, 1, NULL}};
     assert_null(gp_kernel_new_named("polynomial", frac, 1, &err));
     assert_string_equal(err.msg, "polynomial: degree must be an integer >= 1, got 2.5");
-    const gp_kernel_arg big[] = {{"degree", &huge, 1, 1}};
+    const gp_kernel_arg big[] = {{"degree", &huge, 1, 1, NULL}};
     assert_null(gp_kernel_new_named("polynomial", big, 1, &err));
     assert_string_equal(err.msg,
                         "polynomial: degree must be an integer in 1..2147483647, got 1e+10");
@@ -192,8 +198,8 @@ static void test_generic_constructor_errors(void **state)
     assert_null(gp_kernel_new(NULL, NULL, 0, &err));
     /* nn's Sigma: a number s (s I), a list (the diagonal) or a square matrix */
     const double s3 = 3, diag[3] = {1, 2, 3}, rect[2] = {1, 2};
-    const gp_kernel_arg sig_num[] = {{"Sigma", &s3, 1, 1}}, sig_diag[] = {{"Sigma", diag, 3, 1}},
-                        sig_rect[] = {{"Sigma", rect, 1, 2}};
+    const gp_kernel_arg sig_num[] = {{"Sigma", &s3, 1, 1, NULL}}, sig_diag[] = {{"Sigma", diag, 3, 1, NULL}},
+                        sig_rect[] = {{"Sigma", rect, 1, 2, NULL}};
     gp_kernel *a = gp_kernel_new_named("nn", sig_num, 1, &err);
     test_expect_describe(a, "nn(variance=1, offset=0, Sigma={{3, 0}, {0, 3}})");
     gp_kernel *b = gp_kernel_new_named("nn", sig_diag, 1, &err);

@@ -26,6 +26,12 @@
 /* K = k(X, Y) (Y NULL: Y = X), failing the test with the core's message on error. */
 gp_matrix *test_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y);
 
+/* A gp_kernel_arg for the array v (one value or a list): TEST_ARG("lengthscale", ls). */
+#define TEST_ARG(n, v) {n, v, sizeof v / sizeof *v, 1, NULL}
+
+/* The leaf kernel called name with the given parameters, failing the test on error. */
+gp_kernel *test_kernel_named(const char *name, const gp_kernel_arg *args, size_t n);
+
 /* k(x, y) at two points of d coordinates, failing the test on error. */
 double test_kernel_at(const gp_kernel *k, const double *x, const double *y, size_t d);
 

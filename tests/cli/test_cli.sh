@@ -201,4 +201,13 @@ if [ -n "${GPRIOR_MODULE:-}" ]; then
         lua5.4 -e "package.cpath='$GPRIOR_MODULE;'..package.cpath" -e 'print(require("gprior").param("n", 3))'
 fi
 
+# A script that saves its figure under an absolute name, run from a folder
+# with no plots/: the run succeeds and its record goes to plots/ all the same.
+mkdir -p "$tmp/noplots"
+printf 'local gp = require "gprior"\ngp.figure{}:lines({1, 2}, {1, 2}):save(arg[1])\n' > "$tmp/noplots/abs.lua"
+check "absolute figure name, no --out folder yet: exit 0" 0 "seed 1" -- \
+    sh -c 'cd "$1" && "$2" run abs.lua -- "$1/abs.png"' sh "$tmp/noplots" "$G"
+check "absolute figure name: the record is kept in plots/" 0 "^gprior-run" -- \
+    head -1 "$tmp/noplots/plots/abs.run.tsv"
+
 finish cli

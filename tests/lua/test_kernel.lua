@@ -46,6 +46,9 @@ return {
     t.raises(function() gp.rbf{lengthscal = 1} end, "unknown option 'lengthscal'")
     t.raises(function() gp.rbf{lengthscale = "a"} end, "lengthscale")
     t.raises(function() gp.rbf(5) end, "table of options")
+    -- a list or matrix option that cannot be read names the option, not an argument
+    t.raises(function() gp.rbf{lengthscale = {1, "a"}} end, "^[^\n]*rbf: bad option 'lengthscale' %(element 2")
+    t.raises(function() gp.nn{Sigma = {{1, 0}, {0}}} end, "nn: bad option 'Sigma'")
   end,
   ["dimension mismatches are errors"] = function(t)
     t.raises(function() gp.rbf{lengthscale = {1, 2}}:gram(gp.linspace(0, 1, 3)) end, "lengthscale")

@@ -66,6 +66,7 @@ return {
     t.truthy(tostring(info):find("cholesky, rank 5 of 5", 1, true), tostring(info))
     t.raises(function() f:info() end, "not made by f:condition")
     t.raises(function() p:kernel() end, "this process is a posterior")
+    t.raises(function() p:derivative() end, "derivative of a posterior")
   end,
   ["log marginal likelihood: the value, its terms, the alias"] = function(t)
     local v, terms = f:log_marginal_likelihood(X, y, {noise = 0.1})
