@@ -35,7 +35,7 @@ static double objective(unsigned n, const double *theta, double *grad, void *dat
     double value = 0.0, *g = grad ? grad : r->best_grad + n; /* scratch after best_grad */
     r->evals++;
     gp_code rc = r->f(r->ctx, theta, &value, g, r->err);
-    if (rc || !isfinite(value)) {
+    if (rc || isnan(value) || value == HUGE_VAL) { /* -inf: not defined there, backed off from */
         if (!rc)
             rc = gp_error_set(r->err, GP_ERR_NUMERIC, "fit: the objective is %g at an evaluated "
                                                       "point", value);

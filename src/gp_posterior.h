@@ -92,15 +92,17 @@ typedef struct gp_lml {
  * density (they lie on a subspace) and that is an error that says why. */
 gp_code gp_posterior_lml(const gp_posterior *p, gp_lml *out, gp_error *err);
 
-/* The gradient of the log marginal likelihood of p's observations along m
- * directions dA[k] (n x n symmetric: the derivative of A = K + diag(s2) by
- * a parameter; NULL for the identity, the derivative by a noise variance
- * common to all observations) (Rasmussen & Williams 2006, eq. 5.9):
- *     grad[k] = (alpha' dA alpha - tr(A^-1 dA)) / 2,  alpha = A^-1 (y - m),
- * with A^-1 from the factor (one LAPACK dpotri). Defined where the
- * likelihood is (A of full rank); an error otherwise. */
-gp_code gp_posterior_lml_grad(const gp_posterior *p, const gp_matrix *const *dA, size_t m,
-                              double *grad, gp_error *err);
+/* The gradient of the log marginal likelihood (Rasmussen & Williams 2006,
+ * eq. 5.9): for a parameter theta of A = K + diag(s2),
+ *     d log p(y | X) / d theta = (alpha' dA alpha - tr(A^-1 dA)) / 2 = tr(Q dA) / 2,
+ *     Q = alpha alpha' - A^-1,  alpha = A^-1 (y - m).
+ * gp_posterior_lml_weights fills Q (n x n, preallocated, in the order of the
+ * observations) from the factor (one LAPACK dpotri); defined where the
+ * likelihood is (A of full rank), an error otherwise. gp_lml_grad_along
+ * returns tr(Q dA) / 2 for one direction dA (n x n; NULL for the identity:
+ * the derivative by a noise variance common to all observations). */
+gp_code gp_posterior_lml_weights(const gp_posterior *p, gp_matrix *Q, gp_error *err);
+double gp_lml_grad_along(const gp_matrix *Q, const gp_matrix *dA);
 
 /* log p(y | X) of obs under the Gaussian process prior, in one call
  * (gp_posterior_new, then gp_posterior_lml). */

@@ -161,9 +161,9 @@ static void test_lml_gradient_by_finite_differences(void **state)
     assert_int_equal(gp_process_cov(f, d->X, NULL, dK, NULL), GP_OK);
     for (size_t i = 0; i < 144; i++)
         dK->data[i] *= 2.0 / a;
-    const gp_matrix *dirs[2] = {NULL, dK};
-    double g[2];
-    assert_int_equal(gp_posterior_lml_grad(post, dirs, 2, g, NULL), GP_OK);
+    gp_matrix *Q = gp_matrix_alloc(12, 12);
+    assert_int_equal(gp_posterior_lml_weights(post, Q, NULL), GP_OK);
+    const double g[2] = {gp_lml_grad_along(Q, NULL), gp_lml_grad_along(Q, dK)};
     const double h = 1e-5;
     const double fd_s2 = (lml_at(d, a, ls, s2 + h) - lml_at(d, a, ls, s2 - h)) / (2 * h);
     const double fd_a = (lml_at(d, a + h, ls, s2) - lml_at(d, a - h, ls, s2)) / (2 * h);
@@ -172,8 +172,80 @@ static void test_lml_gradient_by_finite_differences(void **state)
     /* a wrong direction gives a wrong answer: the check can tell */
     assert_true(fabs(g[1] / 2 - fd_a) > 1e-3);
     gp_matrix_free(dK);
+    gp_matrix_free(Q);
     gp_posterior_release(post);
     gp_process_release(f);
+    gp_matrix_free(d->X);
+    free(d);
+}
+
+/* log p(y | X) for kernel k with its free parameters set to v (nk values). */
+static double lml_with(const lml_data *d, const gp_kernel *k, const double *v, size_t nk,
+                       double s2)
+{
+    gp_kernel *kv = gp_kernel_with_params(k, v, nk, NULL);
+    assert_non_null(kv);
+    gp_func *m = gp_func_constant(0.0, NULL);
+    gp_process *f = gp_process_new(m, kv, NULL);
+    gp_observations obs = {d->X, d->y, &s2, 1, 0.0};
+    gp_lml l;
+    assert_int_equal(gp_process_lml(f, &obs, &l, NULL), GP_OK);
+    gp_process_release(f);
+    gp_func_release(m);
+    gp_kernel_release(kv);
+    return l.value;
+}
+
+/* For every free parameter of kernels built by the algebra (sums, products,
+ * scalings over rbf, matern32, rq, periodic), tr(Q dK) / 2 with dK from
+ * gp_kernel_gram_grad equals a central difference of log p(y | X). */
+static void test_lml_gradient_through_the_algebra(void **state)
+{
+    (void)state;
+    lml_data *d = make_data();
+    double l1 = 0.7, l2 = 1.4;
+    gp_kernel *rbf = gp_kernel_rbf(1.2, &l1, 1, NULL), *m32 = gp_kernel_matern32(0.8, &l2, 1, NULL);
+    gp_kernel *rq = gp_kernel_rq(0.9, &l2, 1, 1.5, NULL), *per = gp_kernel_periodic(0.6, 0.9, 2.5, NULL);
+    gp_kernel *prod = gp_kernel_product(rbf, per, NULL), *scaled = gp_kernel_scale(0.7, m32, NULL);
+    gp_kernel *sum1 = gp_kernel_sum(prod, scaled, NULL), *all = gp_kernel_sum(sum1, rq, NULL);
+    const double s2 = 0.08;
+    size_t nk;
+    assert_int_equal(gp_kernel_params(all, NULL, 0, &nk, NULL), GP_OK);
+    assert_true(nk >= 9);
+    gp_kernel_param *ps = calloc(nk, sizeof *ps);
+    double *v = calloc(nk, sizeof *v);
+    assert_int_equal(gp_kernel_params(all, ps, nk, &nk, NULL), GP_OK);
+    for (size_t i = 0; i < nk; i++)
+        v[i] = ps[i].value;
+    gp_func *m = gp_func_constant(0.0, NULL);
+    gp_process *f = gp_process_new(m, all, NULL);
+    gp_observations obs = {d->X, d->y, &s2, 1, 0.0};
+    gp_posterior *post = gp_posterior_new(f, &obs, NULL);
+    gp_matrix *Q = gp_matrix_alloc(12, 12), *dK = gp_matrix_alloc(12, 12);
+    assert_int_equal(gp_posterior_lml_weights(post, Q, NULL), GP_OK);
+    for (size_t i = 0; i < nk; i++) {
+        assert_int_equal(gp_kernel_gram_grad(all, &ps[i], d->X, NULL, dK, NULL), GP_OK);
+        const double g = gp_lml_grad_along(Q, dK), h = 1e-6 * fmax(1.0, fabs(v[i]));
+        const double keep = v[i];
+        v[i] = keep + h;
+        const double up = lml_with(d, all, v, nk, s2);
+        v[i] = keep - h;
+        const double down = lml_with(d, all, v, nk, s2);
+        v[i] = keep;
+        const double fd = (up - down) / (2 * h);
+        if (!(fabs(g - fd) <= 1e-6 * (1 + fabs(fd))))
+            fail_msg("%s: analytic %.10g, finite difference %.10g", ps[i].name, g, fd);
+    }
+    gp_matrix_free(Q);
+    gp_matrix_free(dK);
+    gp_posterior_release(post);
+    gp_process_release(f);
+    gp_func_release(m);
+    free(ps);
+    free(v);
+    gp_kernel *ks[] = {rbf, m32, rq, per, prod, scaled, sum1, all};
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++)
+        gp_kernel_release(ks[i]);
     gp_matrix_free(d->X);
     free(d);
 }
@@ -195,12 +267,13 @@ static gp_code noise_objective(void *ctx, const double *theta, double *value, do
     if (!post)
         return err->code;
     gp_lml l;
-    const gp_matrix *dirs[1] = {NULL};
+    gp_matrix *Q = gp_matrix_alloc(12, 12);
     gp_code rc = gp_posterior_lml(post, &l, err);
     if (!rc)
-        rc = gp_posterior_lml_grad(post, dirs, 1, grad, err);
+        rc = gp_posterior_lml_weights(post, Q, err);
     *value = l.value;
-    grad[0] *= s2; /* d / d log s2 */
+    grad[0] = s2 * gp_lml_grad_along(Q, NULL); /* d / d log s2 */
+    gp_matrix_free(Q);
     gp_posterior_release(post);
     return rc;
 }
@@ -227,6 +300,79 @@ static void test_fit_the_noise(void **state)
     free(d);
 }
 
+/* gp_fit_lml over the length-scale and the noise (the amplitude fixed)
+ * reaches at least the best of a 60 x 60 grid of both, and refuses bad
+ * settings by name. */
+static void test_fit_lml(void **state)
+{
+    (void)state;
+    lml_data *d = make_data();
+    double ls = 2.0;
+    gp_kernel *k = gp_kernel_rbf(1.0, &ls, 1, NULL);
+    gp_func *m = gp_func_constant(0.0, NULL);
+    size_t nk;
+    gp_kernel_param kp[2];
+    assert_int_equal(gp_kernel_params(k, kp, 2, &nk, NULL), GP_OK);
+    assert_int_equal(nk, 2);
+    assert_string_equal(kp[1].name, "rbf.lengthscale");
+    const double s2 = 0.3;
+    gp_fit_param ps[2] = {{0, 1, 0.05, 20.0, 1}, {1, 0, 1e-4, 10.0, 1}};
+    gp_fit_problem pb = {k, m, d->X, d->y, &s2, 1, ps, 2};
+    double values[2], noise;
+    gp_kernel *fitted = NULL;
+    gp_fit_result res;
+    gp_rng rng;
+    gp_rng_seed(&rng, 9);
+    gp_error err;
+    if (gp_fit_lml(&pb, NULL, &rng, values, &fitted, &noise, &res, &err))
+        fail_msg("%s", err.msg);
+    assert_close(noise, values[1], 0);
+    /* the objective's gradient in the optimiser's coordinates (log l, log s2) */
+    const double theta[2] = {log(0.8), log(0.05)}, h = 1e-6;
+    double value, g[2], up, down, scratch[2];
+    assert_int_equal(gp_fit_lml_eval(&pb, theta, &value, g, NULL), GP_OK);
+    for (int i = 0; i < 2; i++) {
+        double t[2] = {theta[0], theta[1]};
+        t[i] += h;
+        assert_int_equal(gp_fit_lml_eval(&pb, t, &up, scratch, NULL), GP_OK);
+        t[i] -= 2 * h;
+        assert_int_equal(gp_fit_lml_eval(&pb, t, &down, scratch, NULL), GP_OK);
+        assert_close(g[i], (up - down) / (2 * h), 1e-6 * (1 + fabs(g[i])));
+    }
+    double v2[2] = {1.0, values[0]};
+    assert_close(res.value, lml_with(d, k, v2, 2, noise), 1e-12);
+    double best = -HUGE_VAL;
+    for (int i = 0; i < 60; i++)
+        for (int j = 0; j < 60; j++) {
+            double v[2] = {1.0, 0.05 * pow(400.0, i / 59.0)};
+            best = fmax(best, lml_with(d, k, v, 2, 1e-4 * pow(1e5, j / 59.0)));
+        }
+    assert_true(res.value >= best - 1e-9);
+    assert_true(res.grad_norm < 1e-3);
+    char text[128];
+    gp_kernel_describe(fitted, text, sizeof text);
+    assert_non_null(strstr(text, "amplitude=1,"));
+    gp_kernel_release(fitted);
+    /* bad settings */
+    ps[0].lo = 3.0; /* the start 2 lies below */
+    assert_int_equal(gp_fit_lml(&pb, NULL, &rng, values, &fitted, &noise, &res, &err), GP_ERR_ARG);
+    assert_non_null(strstr(err.msg, "the start of rbf.lengthscale, 2, is outside its bounds"));
+    ps[0].lo = -1.0;
+    ps[0].log = 0;
+    assert_int_equal(gp_fit_lml(&pb, NULL, &rng, values, &fitted, &noise, &res, &err), GP_ERR_ARG);
+    assert_non_null(strstr(err.msg, "leave its allowed range (0,"));
+    ps[0] = (gp_fit_param){0, 1, 0.05, 20.0, 1};
+    pb.noise = d->y; /* one per observation: cannot be fitted as one */
+    pb.nnoise = 12;
+    assert_int_equal(gp_fit_lml(&pb, NULL, &rng, values, &fitted, &noise, &res, &err), GP_ERR_ARG);
+    assert_non_null(strstr(err.msg, "a noise per observation (12 values) stays fixed"));
+    assert_null(fitted);
+    gp_kernel_release(k);
+    gp_func_release(m);
+    gp_matrix_free(d->X);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,7 +380,9 @@ int main(void)
         cmocka_unit_test(test_rosenbrock_with_restarts),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_lml_gradient_by_finite_differences),
+        cmocka_unit_test(test_lml_gradient_through_the_algebra),
         cmocka_unit_test(test_fit_the_noise),
+        cmocka_unit_test(test_fit_lml),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,6 +61,32 @@ local Xd, yd = require("gprior.inference").data{n = 50, sd = 0.25}
 write("inference_01", gp.GP{kernel = gp.rbf{lengthscale = 0.6}}, "RBF(0.6)", Xd, yd,
       gp.linspace(-0.5, 5.5, 400), 0.0625)
 
+-- Fitting from the same start, one start each: kernel parameters and the noise
+-- (scikit-learn: C(a^2) * RBF(l) + WhiteKernel(s2), its default L-BFGS-B on the
+-- log parameters within (1e-5, 1e5), gprior's default box too). gprior's
+-- optimum and fitted values are written; the peer fits and compares.
+local function fit_case(name, f, sklearn, X, y, noise)
+  local _, fit = gp.fit{process = f, X = X, y = y, noise = noise, restarts = 0}
+  gp.matrix{fit.value}:write_tsv(name .. ".fit_lml.tsv")
+  local v = gp.matrix(#fit.names, 1)
+  for j, n in ipairs(fit.names) do v[j] = fit.params[n] end
+  v:write_tsv(name .. ".fit_params.tsv")
+  X:write_tsv(name .. ".X.tsv")
+  y:write_tsv(name .. ".y.tsv")
+  cases[#cases + 1] = name .. "\t" .. sklearn .. "\tfit"
+end
+fit_case("fit_inference_01", gp.GP{kernel = gp.rbf{lengthscale = 1}},
+         "C(1.0) * RBF(1.0) + WhiteKernel(0.1)", Xd, yd, 0.1)
+local Xf = uniform(60, 1, 0, 8)
+local yf = Xf:map(function(x) return math.sin(x) * math.exp(-x / 6) end) + 0.3 * gp.randn(60)
+fit_case("fit_matern52", gp.GP{kernel = gp.matern52{amplitude = 2, lengthscale = 0.3}},
+         "C(4.0) * Matern(0.3, nu=2.5) + WhiteKernel(0.5)", Xf, yf, 0.5)
+local X2 = uniform(50, 2, 0, 3)
+local y2 = gp.matrix(50, 1)
+for i = 1, 50 do y2[i] = math.sin(2 * X2:get(i, 1)) + X2:get(i, 2) ^ 2 / 4 + 0.1 * gp.randn(1)[1] end
+fit_case("fit_ard2d", gp.GP{kernel = gp.rbf{lengthscale = {1, 1}}},
+         "C(1.0) * RBF([1.0, 1.0]) + WhiteKernel(0.01)", X2, y2, 0.01)
+
 local f = assert(io.open(gp.outdir() .. "/cases.tsv", "w"))
 f:write(table.concat(cases, "\n"), "\n")
 f:close()
