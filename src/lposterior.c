@@ -1,9 +1,10 @@
 /* lposterior.c: the process type's inference methods (f:condition,
- * f:log_marginal_likelihood, p:info) and gp.noise, joined into the process
- * type by lgp_open_process. The formulas and numerics: gp_posterior.h. */
+ * f:log_marginal_likelihood, p:info, f:with) and gp.noise, joined into the
+ * process type by lgp_open_process. The formulas and numerics: gp_posterior.h. */
 #include "gp_posterior.h"
 #include "lfunc.h"
 #include "linfo.h"
+#include "lkernel.h"
 #include "lprocess.h"
 
 /* The observations of f:condition(x, y [, {noise = s2, jitter = 0}]) and
@@ -94,6 +95,34 @@ static int p_info(lua_State *L)
     return 1;
 }
 
+/* f:with{name = value, ...} -> the GP f with new values of its kernel's free
+ * parameters (k:with's rules), the same mean: a GP built with gp.GP only. */
+static int p_with(lua_State *L)
+{
+    const gp_process *f = lgp_checkprocess(L, 1);
+    const gp_kernel *k = gp_process_kernel(f);
+    if (!k)
+        return lgp_error(L, "with: this process is a %s; with works on one GP built with "
+                            "gp.GP{kernel = k, mean = m}",
+                         gp_process_posterior(f) ? "posterior" : "combination");
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    lgp_pushkernel(L, (gp_kernel *)k); /* k:with(values), by the kernel's own rules */
+    lua_getfield(L, 3, "with");
+    lua_insert(L, 3);
+    lua_pushvalue(L, 2);
+    if (lua_pcall(L, 2, 1, 0) != LUA_OK) { /* its message, at the script's line */
+        luaL_where(L, 1);
+        lua_insert(L, -2);
+        lua_concat(L, 2);
+        return lua_error(L);
+    }
+    gp_kernel *k2 = lgp_checkkernel(L, 3);
+    void **box = lgp_newprocess(L);
+    gp_error err;
+    return lgp_fillbox(L, box, gp_process_new((gp_func *)gp_process_mean(f), k2, &err), &err);
+}
+
 /* gp.noise(s2) -> GP(0, white(s2)): independent N(0, s2) values at distinct
  * points (the same point is one value), e.g. new noisy observations f + noise. */
 static int l_noise(lua_State *L)
@@ -113,6 +142,7 @@ const luaL_Reg lgp_posterior_methods[] = {{"condition", p_condition},
                                           {"log_marginal_likelihood", p_log_marginal_likelihood},
                                           {"lml", p_log_marginal_likelihood},
                                           {"info", p_info},
+                                          {"with", p_with},
                                           {NULL, NULL}};
 
 const luaL_Reg lgp_posterior_functions[] = {{"noise", l_noise}, {NULL, NULL}};

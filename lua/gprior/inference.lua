@@ -3,9 +3,10 @@
 -- "landscape") with its picture.
 --   local inference = require "gprior.inference"
 --   local X, y, truth = inference.data{n = 50, sd = 0.25}
---   local L = inference.landscape(function(l, s2) return gp.GP{kernel = gp.rbf{lengthscale = l}}, s2 end,
---                                 X, y, inference.logspace(0.05, 5, 40), inference.logspace(1e-3, 1, 40))
---   inference.draw_landscape(fig, L, {xlabel = "$ℓ$", ylabel = "$σ^2$"})
+--   local L = inference.landscape_of{process = gp.GP{kernel = gp.rbf{}}, X = X, y = y,
+--                                    a = {"rbf.lengthscale", inference.logspace(0.05, 5, 40)},
+--                                    b = {"noise", inference.logspace(1e-3, 1, 40)}}
+--   inference.draw_landscape(fig, L, {marks = {{l, s2, "fitted"}}})
 local gp = require "gprior"
 
 local inference = {}
@@ -51,6 +52,26 @@ function inference.landscape(build, X, y, as, bs)
   return {a = as, b = bs, z = Z, best = best}
 end
 
+-- The same over two named parameters of a GP built with gp.GP: a kernel
+-- parameter (its name in f:kernel():params(), set by f:with) or "noise".
+--   inference.landscape_of{process = f, X = X, y = y, noise = s2,
+--                          a = {"rbf.lengthscale", values}, b = {"noise", values}}
+-- The result also has names = {name_a, name_b}.
+function inference.landscape_of(opts)
+  local f, s2 = opts.process, opts.noise or 0
+  local na, nb = opts.a[1], opts.b[1]
+  local build = function(a, b)
+    local values, noise = {}, s2
+    for _, p in ipairs{{na, a}, {nb, b}} do
+      if p[1] == "noise" then noise = p[2] else values[p[1]] = p[2] end
+    end
+    return next(values) and f:with(values) or f, noise
+  end
+  local L = inference.landscape(build, opts.X, opts.y, opts.a[2], opts.b[2])
+  L.names = {na, nb}
+  return L
+end
+
 -- Draw L into the figure's current panel: log p(y | X) as a heat map over
 -- log10 a and log10 b (values more than `depth` below the best are drawn at
 -- that floor, so the ridge keeps its colours), contour lines, the grid's best
@@ -66,9 +87,9 @@ function inference.draw_landscape(fig, L, opts)
                           colorbar = "$\\log p(y | X)$"})
      :contour(la, lb, Z, {levels = opts.levels or 10, color = "white", labels = false})
      :points({math.log(L.best.a, 10)}, {math.log(L.best.b, 10)},
-             {title = string.format("grid maximum %.4g", L.best.value), color = "C3", size = 2})
-  for _, m in ipairs(opts.marks or {}) do
-    fig:points({math.log(m[1], 10)}, {math.log(m[2], 10)}, {title = m[3], color = "C1", size = 2.5})
+             {title = string.format("grid maximum %.4g", L.best.value), color = "C3", size = 3})
+  for _, m in ipairs(opts.marks or {}) do  -- smaller, on top: both show where they meet
+    fig:points({math.log(m[1], 10)}, {math.log(m[2], 10)}, {title = m[3], color = "black", size = 1.4})
   end
   return fig
 end
