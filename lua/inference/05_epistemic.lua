@@ -22,7 +22,7 @@ local sd, sdy = p:sd(x), (p + gp.noise(s2)):sd(x)
 
 local fig = gp.figure{title = "Epistemic uncertainty grows away from the data (rbf, $ℓ = 0.7$, $σ^2 = 0.01$)",
                       layout = {2, 1}, size = {1100, 800}, xlabel = "$x$", sharex = true}
-fig:panel{ylabel = "$f(x)$", title = "posterior mean ± 2 sd", yrange = {-3, 3}, legend = "bottom left"}
+fig:panel{ylabel = "$f(x)$", title = "posterior mean ± 2 sd", yrange = {-2.6, 4}, legend = "top left"}
    :band(x, p, 2, {title = "± 2 sd of $f$"})
    :line(x, p:mean(x), {title = "posterior mean"})
    :points(X, y, {title = "30 observations", color = "black", size = 0.7})
