@@ -149,7 +149,10 @@ static int l_fit(lua_State *L)
     lgp_opt_require(&o, "X", "the observations' points");
     lgp_opt_require(&o, "y", "the observations");
     lua_getfield(L, 1, "process");
-    const gp_process *f = lgp_checkprocess(L, lua_gettop(L));
+    const gp_process *f = lgp_testprocess(L, -1);
+    if (!f)
+        return lgp_error(L, "fit: option 'process' must be a GP (gp.GP{kernel = k}), got %s",
+                         lgp_typename(L, -1));
     const gp_kernel *k = gp_process_kernel(f);
     if (!k)
         return lgp_error(L, "fit: option 'process' must be one GP built with gp.GP{kernel = k, "

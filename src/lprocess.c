@@ -32,6 +32,11 @@ gp_process *lgp_checkprocess(lua_State *L, int arg)
     return check_process(L, arg);
 }
 
+gp_process *lgp_testprocess(lua_State *L, int arg)
+{
+    return test_process(L, arg);
+}
+
 void **lgp_newprocess(lua_State *L)
 {
     return lgp_newbox(L, &process_type);

@@ -10,6 +10,9 @@
 /* The process at argument arg (an argument error otherwise). */
 gp_process *lgp_checkprocess(lua_State *L, int arg);
 
+/* The process at arg, or NULL if it is not one. */
+gp_process *lgp_testprocess(lua_State *L, int arg);
+
 /* Push a new, empty process box: fill it with lgp_fillbox. */
 void **lgp_newprocess(lua_State *L);
 

@@ -53,5 +53,7 @@ return {
     t.raises(function() gp.fit{process = f, X = X, y = {1, 2}} end, "vector of 25 observations")
     t.raises(function() gp.fit{process = f, X = X, y = y, restart = 2} end, "unknown option 'restart'")
     t.raises(function() gp.fit(f) end, "a table of options expected")
+    t.raises(function() gp.fit{process = gp.rbf{}, X = X, y = y} end,
+             "option 'process' must be a GP %(gp.GP{kernel = k}%), got gprior.kernel")
   end,
 }
