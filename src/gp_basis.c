@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GP_BASIS_PI 3.14159265358979323846
+#include "gp_math.h"
 
 typedef enum gp_basis_type {
     GP_BASIS_POLYNOMIAL,
@@ -141,7 +141,7 @@ gp_basis *gp_basis_fourier(long long features, long long dims, double lengthscal
             b->omega[j * J + k] = z[k * dim + j] / lengthscale;
     free(z);
     for (size_t k = 0; k < J; k++)
-        b->phase[k] = 2.0 * GP_BASIS_PI * gp_rng_uniform(rng);
+        b->phase[k] = 2.0 * GP_PI * gp_rng_uniform(rng);
     return b;
 }
 

@@ -21,11 +21,11 @@
 #include "gp_error.h"
 #include "gp_func.h"
 #include "gp_kernel.h"
+#include "gp_math.h"
 #include "gp_matrix.h"
 #include "gp_stack.h"
 #include "gp_vexp.h"
 
-#define GP_PI 3.14159265358979323846
 #define GP_KERNEL_MAX_PARAMS 8
 
 /* ---- nodes --------------------------------------------------------------- */

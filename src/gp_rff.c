@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GP_PI_RFF 3.14159265358979323846
+#include "gp_math.h"
 
 const char *gp_spectral_family_name(gp_spectral_family f)
 {
@@ -55,7 +55,7 @@ static double positive_stable(gp_rng *rng, double alpha)
         return 1.0;
     double u;
     do
-        u = GP_PI_RFF * gp_rng_uniform(rng);
+        u = GP_PI * gp_rng_uniform(rng);
     while (u == 0);
     const double e = -log(1.0 - gp_rng_uniform(rng)); /* uniform in [0, 1): e finite */
     const double r = (1.0 - alpha) / alpha;
@@ -89,7 +89,7 @@ static void sm_frequency(const gp_spectral *s, gp_rng *rng, gp_matrix *omega, si
     while (q + 1 < s->q && (acc += s->weights[q]) <= r)
         q++;
     for (size_t c = 0; c < omega->cols; c++)
-        GP_AT(omega, j, c) = 2.0 * GP_PI_RFF *
+        GP_AT(omega, j, c) = 2.0 * GP_PI *
                              (s->means[c * s->q + q] +
                               sqrt(s->variances[c * s->q + q]) * gp_rng_normal(rng));
 }
@@ -117,7 +117,7 @@ gp_code gp_rff_frequencies(const gp_spectral *s, gp_rng *rng, gp_matrix *omega, 
     if (s->family == GP_SPECTRAL_COSINE) { /* +-2 pi / p_c, independent signs */
         for (size_t j = 0; j < J; j++)
             for (size_t c = 0; c < d; c++)
-                GP_AT(omega, j, c) = (gp_rng_uniform(rng) < 0.5 ? -2.0 : 2.0) * GP_PI_RFF /
+                GP_AT(omega, j, c) = (gp_rng_uniform(rng) < 0.5 ? -2.0 : 2.0) * GP_PI /
                                      s->ls[s->nls == 1 ? 0 : c];
         return GP_OK;
     }

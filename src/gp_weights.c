@@ -9,7 +9,7 @@
 
 #include <cblas.h>
 
-#define GP_WEIGHTS_PI 3.14159265358979323846
+#include "gp_math.h"
 
 /* ---- a checked, factored covariance (S of a model, Sigma of a network) -------- */
 
@@ -166,7 +166,7 @@ gp_kernel *gp_bumps_limit(double lengthscale, double sigma, gp_error *err)
     if (!check_param("bumps_limit", "lengthscale", lengthscale, 1, err) ||
         !check_param("bumps_limit", "sigma", sigma, 0, err))
         return NULL;
-    double amplitude = sqrt(sqrt(GP_WEIGHTS_PI) * lengthscale) * sigma;
+    double amplitude = sqrt(sqrt(GP_PI) * lengthscale) * sigma;
     double ls = sqrt(2.0) * lengthscale;
     return gp_kernel_rbf(amplitude, &ls, 1, err);
 }

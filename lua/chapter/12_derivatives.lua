@@ -18,7 +18,7 @@ local cases = {
   {name = "RBF", kernel = gp.rbf{lengthscale = l}, seed = 4},
   {name = "Matern 5/2", kernel = gp.matern52{lengthscale = l}, seed = 5},
 }
-local fig = gp.figure{title = "Paths and their derivatives, drawn jointly (l = 1); dots: finite differences of the same draws",
+local fig = gp.figure{title = "Paths and their derivatives, drawn jointly ($ℓ = 1$); dots: finite differences of the same draws",
                       layout = {2, 2}, size = {1200, 800}}
 for _, case in ipairs(cases) do
   local f = gp.GP{kernel = case.kernel}
@@ -42,10 +42,10 @@ for _, case in ipairs(cases) do
   -- O(h^1.5) for Matern 5/2 (its f'' exists but is rough): below 1% of |f'| here.
   c:below(case.name .. ": finite differences of the paths match the drawn f' (max abs difference)",
           worst, 0.01 * scale)
-  fig:panel{title = case.name .. " paths f(x)", xlabel = "x", ylabel = "f(x)"}
+  fig:panel{title = case.name .. " paths $f(x)$", xlabel = "$x$", ylabel = "$f(x)$"}
      :lines(x, F)
-  fig:panel{title = case.name .. " derivatives f'(x) (lines) and (f(x+h) - f(x-h)) / 2h (dots)",
-            xlabel = "x", ylabel = "f'(x)"}
+  fig:panel{title = case.name .. " derivatives $f′(x)$ (lines) and $(f(x+h) − f(x−h)) / 2h$ (dots)",
+            xlabel = "$x$", ylabel = "$f′(x)$"}
      :lines(x, D)
   for j = 1, 3 do
     fig:points(gp.matrix(xs), gp.matrix(fd[j]), {color = "C" .. (j - 1), size = 0.6})

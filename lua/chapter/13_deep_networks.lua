@@ -22,17 +22,17 @@ print(nngp)
 
 -- ---- samples: the NNGP and finite networks -------------------------------------------
 local x = gp.linspace(-3, 3, 200)
-local fig = gp.figure{title = "Depth-3 ReLU networks (weight_var 2, bias_var 0.1): the NNGP and finite widths",
+local fig = gp.figure{title = "Depth-3 ReLU networks ($σ_w^2 = 2$, $σ_b^2 = 0.1$): the NNGP and finite widths",
                       layout = {2, 3}, size = {1350, 800}}
 local f = gp.GP{kernel = nngp}
-fig:panel{title = "NNGP samples", xlabel = "x", ylabel = "f(x)", yrange = {-6, 6}}
-   :band(x, f:mean(x), f:sd(x), 2, {title = "+- 2 sd"})
+fig:panel{title = "NNGP samples", xlabel = "$x$", ylabel = "$f(x)$", yrange = {-6, 6}}
+   :band(x, f:mean(x), f:sd(x), 2, {title = "± 2 sd"})
    :lines(x, (f:sample(x, {n = 4, seed = 1})))
 for i, width in ipairs{1, 4, 16, 256} do
   local net = gp.mlp_network{depth = depth, width = width, weight_var = sw, bias_var = sb}
-  fig:panel{title = string.format("networks of width %d", width), xlabel = "x", ylabel = "f(x)",
+  fig:panel{title = string.format("networks of width %d", width), xlabel = "$x$", ylabel = "$f(x)$",
             yrange = {-6, 6}}
-     :band(x, f:mean(x), f:sd(x), 2, {title = "NNGP +- 2 sd"})
+     :band(x, f:mean(x), f:sd(x), 2, {title = "NNGP ± 2 sd"})
      :lines(x, net:sample(x, {n = 4, seed = 10 + i}))
 end
 
@@ -78,7 +78,7 @@ c:near("covariance error falls like 1/width (log-log slope -1; tolerance max(0.1
        slope, -1, math.max(0.15, 4 * se_slope))
 local lw, le = {}, {}
 for i, width in ipairs(widths) do lw[i], le[i] = width, math.max(errs[i], 1e-4) end
-fig:panel{title = "K^3(-1, 1) - Cov(f(-1), f(1)), bars +- 2 SE",
+fig:panel{title = "$K^3(−1, 1) − \\text{Cov}(f(−1), f(1))$, bars ± 2 SE",
           xlabel = "width", ylabel = "covariance error", logx = true, logy = true,
           xrange = {0.7, 400}, yrange = {1e-3, 3}, legend = "bottom left"}
    :points(gp.matrix(lw), gp.matrix(le), {title = "finite networks", color = "C0", size = 1})
@@ -104,12 +104,12 @@ for j, L in ipairs(depths) do
     end
   end
 end
-local fig2 = gp.figure{title = "Correlation of f(x) and f(x') for unit inputs an angle theta apart (ReLU, weight_var 2, bias_var 0.1)",
+local fig2 = gp.figure{title = "Correlation of $f(x)$ and $f(x′)$ for unit inputs an angle $θ$ apart (ReLU, $σ_w^2 = 2$, $σ_b^2 = 0.1$)",
                        layout = {1, 2}, size = {1200, 500}}
 for _, name in ipairs{"nngp", "ntk"} do
   fig2:panel{title = name == "nngp" and "NNGP: the prior of the network's outputs"
                        or "NTK: the kernel of gradient-descent training",
-             xlabel = "angle theta", ylabel = "correlation", yrange = {-0.1, 1.05},
+             xlabel = "angle $θ$", ylabel = "correlation", yrange = {-0.1, 1.05},
              legend = name == "nngp" and "bottom left" or "top right"}
   for j, L in ipairs(depths) do
     fig2:line(thetas, rho[name]:col(j), {title = "depth " .. L, color = "C" .. (j - 1), width = 2})
