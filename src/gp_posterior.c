@@ -9,10 +9,10 @@
 
 #include <cblas.h>
 
+#include "gp_math.h"
 #include "gp_posterior_impl.h"
 #include "gp_process_impl.h"
 
-#define LOG_2PI 1.8378770664093454836
 
 /* Doubles per block of query points x active observations (32 MB). */
 #define BLOCK_DOUBLES ((size_t)1 << 22)
@@ -149,7 +149,7 @@ static void lml_terms(gp_posterior *p, const double *resid)
     p->lml.n = p->n;
     p->lml.data_fit = -0.5 * fit;
     p->lml.complexity = -0.5 * logdet;
-    p->lml.constant = -0.5 * (double)p->n * LOG_2PI;
+    p->lml.constant = -0.5 * (double)p->n * GP_LOG_2PI;
     p->lml.value = p->lml.data_fit + p->lml.complexity + p->lml.constant;
 }
 
