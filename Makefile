@@ -1,10 +1,12 @@
 # gprior: Gaussian-process priors in C, scripted from Lua, drawn by gnuplot.
 #
-#   make plots                  install what is missing, build, run lua/chapter/*.lua and
-#                               lua/examples/*.lua (gprior batch)
+#   make plots                  install what is missing, build, run lua/chapter/*.lua,
+#                               lua/examples/*.lua and lua/inference/*.lua (gprior batch)
 #   make test                   every test suite; last line "total: N passed, N failed"
 #   make SANITIZER=address test the same under AddressSanitizer (or =undefined)
 #   make valgrind               the C suites and the Lua suite (callbacks and coroutines too) under valgrind
+#   make test-peers             install python3-sklearn, then check gprior's posterior against
+#                               scikit-learn (make test runs the same suite when it is there)
 #   make bench                  timings against numpy, scipy, scikit-learn and bare LAPACK
 #   make fuzz                   random API calls: 20 seeds x 20000 under ASan+UBSan, then valgrind
 #   make install PREFIX=/usr/local   the binary, gprior.so under the Lua C path, the man page
@@ -16,7 +18,7 @@
 # ---- settings ---------------------------------------------------------------
 CC        ?= cc
 SANITIZER ?=
-CORE_PKGS := openblas lapacke fftw3 gsl
+CORE_PKGS := openblas lapacke fftw3 gsl nlopt
 LUA_PKG   := lua5.4
 OPT       ?= -O2
 SEED      ?=
@@ -65,7 +67,7 @@ TESTS     := $(TEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
 BIN       := $(if $(SANITIZER),$(BUILD)/gprior,gprior)
 MODULE    := $(if $(SANITIZER),$(BUILD)/gprior.so,gprior.so)
 
-.PHONY: all deps build plots test valgrind bench fuzz clean install uninstall gallery-check test-slurm
+.PHONY: all deps build plots test test-peers valgrind bench fuzz clean install uninstall gallery-check test-slurm
 .DEFAULT_GOAL := all
 
 all: deps
@@ -78,11 +80,16 @@ build: $(BIN) $(MODULE) $(TESTS)
 
 plots: deps
 	@$(MAKE) --no-print-directory build
-	@./$(BIN) batch lua/chapter lua/examples $(if $(SEED),--seed $(SEED)) $(if $(OUT),--out $(OUT))
+	@./$(BIN) batch lua/chapter lua/examples lua/inference $(if $(SEED),--seed $(SEED)) $(if $(OUT),--out $(OUT))
 
 test: deps
 	@$(MAKE) --no-print-directory build
 	@scripts/run-tests.sh $(BUILD) ./$(BIN) $(if $(SANITIZER),,$(CURDIR)/$(MODULE))
+
+test-peers: deps
+	@scripts/install-deps.sh python3 python3-numpy python3-sklearn
+	@$(MAKE) --no-print-directory build
+	@GPRIOR=./$(BIN) sh tests/cli/test_peer_sklearn.sh
 
 bench: deps
 	@scripts/install-deps.sh python3 python3-numpy python3-scipy python3-sklearn

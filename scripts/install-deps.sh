@@ -5,7 +5,7 @@
 set -eu
 
 packages="build-essential pkg-config liblua5.4-dev lua5.4 libopenblas-dev liblapacke-dev \
-gnuplot-nox libcmocka-dev libfftw3-dev libgsl-dev libreadline-dev parallel $*"
+gnuplot-nox libcmocka-dev libfftw3-dev libgsl-dev libnlopt-dev libreadline-dev parallel $*"
 
 missing=""
 for p in $packages; do

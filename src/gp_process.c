@@ -37,6 +37,19 @@ gp_process *gp_process_new(gp_func *mean, gp_kernel *kernel, gp_error *err)
     return p;
 }
 
+gp_process *gp_process_posterior_leaf(gp_posterior *post, gp_error *err)
+{
+    gp_process *p = node(PROC_LEAF, err);
+    if (p)
+        p->post = gp_posterior_retain(post);
+    return p;
+}
+
+const gp_posterior *gp_process_posterior(const gp_process *p)
+{
+    return p->type == PROC_LEAF ? p->post : NULL;
+}
+
 /* ---- walks ---------------------------------------------------------------------- */
 
 static int walk_push(gp_stack *s, const gp_process *p, int offset)
@@ -341,6 +354,7 @@ void gp_process_release(gp_process *p)
         gp_func_release(d->mean);
         gp_kernel_release(d->kernel);
         gp_func_release(d->fn);
+        gp_posterior_release(d->post);
         free(d);
     }
 }
@@ -428,6 +442,13 @@ static void describe(const gp_process *p, out *o, int parenthesise_sums)
         puts_(o, "(");
     switch (p->type) {
     case PROC_LEAF: {
+        if (p->post) {
+            const size_t len = gp_posterior_describe(p->post, NULL, 0);
+            if (o->len < o->cap)
+                gp_posterior_describe(p->post, o->buf + o->len, o->cap - o->len);
+            o->len += len;
+            break;
+        }
         puts_(o, "GP(mean=");
         put_func(o, p->mean);
         puts_(o, ", kernel=");

@@ -17,6 +17,11 @@
 
 static gp_process *deriv_leaf(gp_process *leaf, size_t dim, gp_error *err)
 {
+    if (leaf->post) {
+        gp_error_set(err, GP_ERR_ARG, "derivative: the derivative of a posterior (f:condition) "
+                                      "is not supported");
+        return NULL;
+    }
     gp_code rc = gp_kernel_check_differentiable(leaf->kernel, err);
     if (rc)
         return NULL;

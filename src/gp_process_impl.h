@@ -2,6 +2,7 @@
 #ifndef GP_PROCESS_IMPL_H
 #define GP_PROCESS_IMPL_H
 
+#include "gp_posterior.h"
 #include "gp_process.h"
 #include "gp_stack.h"
 
@@ -24,6 +25,7 @@ struct gp_process {
     proc_type type;
     gp_func *mean;     /* leaf */
     gp_kernel *kernel; /* leaf */
+    gp_posterior *post; /* a posterior leaf (gp_posterior.h): mean and kernel are NULL */
     gp_process *a, *b; /* children (b for sum and product) */
     double c;          /* scale */
     gp_func *fn;       /* warp and offset; deriv: the mean's derivative */
@@ -61,6 +63,9 @@ typedef struct proc_walk {
 void proc_walk_init(proc_walk *w, const gp_process *p, proc_type family);
 int proc_walk_next(proc_walk *w, const gp_process **term, const gp_func **offset);
 void proc_walk_free(proc_walk *w);
+
+/* A leaf holding a new reference to post (gp_process_condition); NULL on error. */
+gp_process *gp_process_posterior_leaf(gp_posterior *post, gp_error *err);
 
 /* Call visit(ctx, q) for every node q of p, depth first and left to right,
  * each as often as it appears; visit returns 1 to descend into q's

@@ -70,7 +70,8 @@ static gp_code mean_rec(const gp_process *p, const gp_matrix *X, double *mu, gp_
     size_t n = X->rows;
     switch (p->type) {
     case PROC_LEAF:
-        return gp_func_eval_rows(p->mean, X, mu, err);
+        return p->post ? gp_posterior_mean(p->post, X, mu, err)
+                       : gp_func_eval_rows(p->mean, X, mu, err);
     case PROC_DERIV: /* the derivative of the leaf's mean */
         return gp_func_eval_rows(p->fn, X, mu, err);
     case PROC_SCALE: {
@@ -190,9 +191,12 @@ static gp_code cov_expr(const gp_process *p, const gp_matrix *X, const gp_matrix
 static gp_code cov_leaf(const gp_process *p, const gp_matrix *X, const gp_matrix *Y,
                         moments_out *o, gp_error *err)
 {
+    gp_matrix K = {o->n, o->m, o->v};
+    if (p->post)
+        return o->diag ? gp_posterior_var(p->post, X, o->v, err)
+                       : gp_posterior_cov(p->post, X, Y, &K, err);
     if (o->diag)
         return gp_kernel_diag(p->kernel, X, o->v, err);
-    gp_matrix K = {o->n, o->m, o->v};
     return gp_kernel_gram(p->kernel, X, Y, &K, err);
 }
 

@@ -122,6 +122,8 @@ static gp_code sample_leaf(const gp_process *leaf, const gp_matrix *X,
                            const gp_sample_options *opt, gp_rng *rng, gp_matrix *out,
                            gp_factor *info, gp_error *err)
 {
+    if (leaf->post) /* pathwise conditioning (gp_posterior.h) */
+        return gp_posterior_sample(leaf->post, X, opt, rng, out, info, NULL, err);
     double *mu = malloc(X->rows * sizeof *mu);
     gp_matrix *K = NULL;
     gp_factor F = {0};

@@ -82,6 +82,8 @@ const char *gp_factor_method_name(gp_factor_method m)
         return "pivoted-cholesky";
     case GP_FACTOR_LOWRANK:
         return "lowrank";
+    case GP_FACTOR_PATHWISE:
+        return "pathwise";
     }
     return "unknown";
 }
@@ -507,6 +509,8 @@ static int factor_consistent(const gp_factor *F)
         return F->piv != NULL && F->L->cols == n;
     case GP_FACTOR_LOWRANK:
         return 1;
+    case GP_FACTOR_PATHWISE:
+        return 0;
     }
     return 0;
 }

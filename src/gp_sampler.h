@@ -61,7 +61,9 @@
 typedef enum gp_factor_method {
     GP_FACTOR_CHOLESKY,         /* plain (possibly jittered) Cholesky, rank n */
     GP_FACTOR_PIVOTED_CHOLESKY, /* pivoted Cholesky, rank r <= n */
-    GP_FACTOR_LOWRANK           /* matrix-free pivoted Cholesky (gp_lowrank.h), rank r */
+    GP_FACTOR_LOWRANK,          /* matrix-free pivoted Cholesky (gp_lowrank.h), rank r */
+    GP_FACTOR_PATHWISE          /* a posterior drawn by pathwise conditioning (gp_posterior.h):
+                                 * a summary, never a factor to draw from (L is NULL) */
 } gp_factor_method;
 
 typedef struct gp_factor {
@@ -79,7 +81,7 @@ typedef struct gp_factor {
                          * (e.g. "low-rank stopped at rank 400 > n/10: dense") */
 } gp_factor;
 
-/* Name of a method: "cholesky", "pivoted-cholesky" or "lowrank". */
+/* Name of a method: "cholesky", "pivoted-cholesky", "lowrank" or "pathwise". */
 const char *gp_factor_method_name(gp_factor_method m);
 
 /* Factor the n x n symmetric matrix K (all of it filled in) in place.

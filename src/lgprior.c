@@ -448,6 +448,7 @@ int luaopen_gprior(lua_State *L)
     lgp_open_weights(L);
     lgp_open_erf_network(L);
     lgp_open_param(L);
+    lgp_open_fit(L);
     static const char *const strict[][2] = {{"gprior.kernel", "kernel"},
                                             {"gprior.process", "process"},
                                             {"gprior.weights", "weights model"},

@@ -324,6 +324,7 @@ void lgp_open_basis(lua_State *L);
 void lgp_open_weights(lua_State *L);
 void lgp_open_erf_network(lua_State *L);
 void lgp_open_param(lua_State *L);
+void lgp_open_fit(lua_State *L);
 
 /* The module: the table of all the above plus the Lua library parts
  * (the files lua/gprior/NAME.lua) registered in package.preload. */

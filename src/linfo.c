@@ -9,9 +9,10 @@
 #define LGP_SAMPLE_INFO "gprior.sample_info"
 
 /* Path fields printed after the common part, in this order, when present. */
-static const char *const shown_fields[] = {"embedding", "mx",      "my",     "paddings",
-                                           "clipped",   "features", "family", "weights",
-                                           "hidden",    NULL};
+static const char *const shown_fields[] = {"embedding", "mx",           "my",      "paddings",
+                                           "clipped",   "clipped_max",  "features", "family",
+                                           "weights",   "hidden",       "observations",
+                                           "data_residual", NULL};
 
 static void set_number(lua_State *L, const char *key, double v)
 {

@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include "gp_grid.h"
+#include "gp_posterior.h"
 #include "gp_process.h"
 #include "gp_rff.h"
 #include "lfunc.h"
 #include "linfo.h"
 #include "lkernel.h"
+#include "lprocess.h"
 
 #define MAX_JOINT 16 /* processes drawn together */
 #define MAX_PARTS 64 /* independent parts reported */
@@ -23,6 +25,21 @@ static gp_process *check_process(lua_State *L, int arg)
 static gp_process *test_process(lua_State *L, int arg)
 {
     return lgp_testbox(L, arg, &process_type);
+}
+
+gp_process *lgp_checkprocess(lua_State *L, int arg)
+{
+    return check_process(L, arg);
+}
+
+gp_process *lgp_testprocess(lua_State *L, int arg)
+{
+    return test_process(L, arg);
+}
+
+void **lgp_newprocess(lua_State *L)
+{
+    return lgp_newbox(L, &process_type);
 }
 
 static int l_GP(lua_State *L)
@@ -225,8 +242,8 @@ static int p_kernel(lua_State *L)
 {
     const gp_kernel *k = gp_process_kernel(check_process(L, 1));
     if (!k)
-        return lgp_error(L, "kernel: this process is a combination; use its cov(x) for the "
-                            "covariance");
+        return lgp_error(L, "kernel: this process is a %s; use its cov(x) for the covariance",
+                         gp_process_posterior(check_process(L, 1)) ? "posterior" : "combination");
     lgp_pushkernel(L, (gp_kernel *)k);
     return 1;
 }
@@ -352,6 +369,10 @@ static int l_mvn_sample(lua_State *L)
 static const gp_process *check_leaf(lua_State *L, const char *fname)
 {
     const gp_process *p = check_process(L, 1);
+    if (gp_process_posterior(p))
+        lgp_error(L, "%s: this process is a posterior; draw it with p:sample(x) or, on a grid, "
+                     "p:sample_grid(a, b, n) (pathwise conditioning)",
+                  fname);
     if (!gp_process_kernel(p))
         lgp_error(L, "%s: this process is a combination of processes; %s works on one GP built "
                      "with gp.GP{kernel = k, mean = m} (add kernels instead: gp.GP{kernel = k1 + "
@@ -400,7 +421,10 @@ static int p_sample_grid(lua_State *L)
     static const char *const known[] = {LGP_DRAW_OPTIONS, "method", NULL};
     static const char *const methods[] = {"auto", "circulant", "dense", NULL};
     static const gp_grid_method codes[] = {GP_GRID_AUTO, GP_GRID_CIRCULANT, GP_GRID_DENSE};
-    const gp_process *p = check_leaf(L, "sample_grid");
+    const gp_process *p = check_process(L, 1);
+    const gp_posterior *post = gp_process_posterior(p); /* drawn pathwise (gp_posterior.h) */
+    if (!post)
+        check_leaf(L, "sample_grid");
     const int two_d = lua_istable(L, 2);
     const gp_grid_axis x = grid_axis(L, two_d ? 1 : 0, "x"),
                        y = two_d ? grid_axis(L, 2, "y") : (gp_grid_axis){0.0, 0.0, 1};
@@ -417,18 +441,24 @@ static int p_sample_grid(lua_State *L)
     go.method = codes[lgp_opt_choice(&o, "method", 0, methods)];
     gp_matrix *S = lgp_pushdraws(L, x.n * y.n, &d);
     gp_grid_info info;
+    gp_report r, parts[2];
     gp_error err;
     lua_State *saved = lgp_enter_core(L);
-    gp_code rc = two_d ? gp_grid2d_sample(gp_process_kernel(p), gp_process_mean(p), &x, &y, &go,
+    gp_code rc = post    ? gp_posterior_sample_grid(post, &x, two_d ? &y : NULL, &go, d.rng, S, &r,
+                                                    parts, &err)
+                 : two_d ? gp_grid2d_sample(gp_process_kernel(p), gp_process_mean(p), &x, &y, &go,
                                           d.rng, S, &info, &err)
                        : gp_grid_sample(gp_process_kernel(p), gp_process_mean(p), x.a, x.h, &go,
                                         d.rng, S, &info, &err);
     lgp_leave_core(saved);
     if (rc)
         return lgp_raise(L, &err);
-    gp_report r;
-    gp_report_grid(&r, &info);
-    lgp_push_report(L, &r);
+    if (post) {
+        lgp_push_report_of_parts(L, &r, parts, 2);
+    } else {
+        gp_report_grid(&r, &info);
+        lgp_push_report(L, &r);
+    }
     return lgp_return_draws(L, 1);
 }
 
@@ -519,5 +549,10 @@ void lgp_open_process(lua_State *L)
         {"GP", l_GP},           {"sample_joint", l_sample_joint}, {"mvn_sample", l_mvn_sample},
         {"sample_kron", l_sample_kron}, {NULL, NULL}};
     lgp_newtype(L, &process_type);
+    luaL_getmetatable(L, process_type.name); /* the inference methods join the others */
+    lua_getfield(L, -1, "__index");
+    luaL_setfuncs(L, lgp_posterior_methods, 0);
+    lua_pop(L, 2);
     luaL_setfuncs(L, functions, 0);
+    luaL_setfuncs(L, lgp_posterior_functions, 0);
 }

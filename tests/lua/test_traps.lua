@@ -112,7 +112,7 @@ return {
   end,
   ["misuse names the fix"] = function(t)
     t.raises(function() gp.rbf{}:sample(x) end, "kernel has no method 'sample': a kernel is not a process: wrap it in one, gp.GP{kernel = k}:sample%(x%)")
-    t.raises(function() f:smaple(x) end, "process has no method 'smaple' %(its methods: band, cov, ")
+    t.raises(function() f:smaple(x) end, "process has no method 'smaple' %(its methods: band, condition, cov, ")
     t.raises(function() return x:transpose() end, "matrix has no method 'transpose': the transpose is m:t%(%)")
     t.raises(function() gp.figure{}:plot(x, x) end, "figure has no method 'plot': curves are fig:lines")
     t.raises(function() gp.basis.bumps{J = 3}:evaluate(x) end, "basis has no method 'evaluate' %(its methods: dim, eval, ")
