@@ -99,7 +99,7 @@ bench: deps
 valgrind: deps
 	@$(MAKE) --no-print-directory build
 	@for t in $(TESTS); do valgrind -q --error-exitcode=9 --leak-check=full $$t >/dev/null || exit 1; done
-	@valgrind -q --error-exitcode=9 --leak-check=full ./$(BIN) run tests/lua/run.lua
+	@d=$$(mktemp -d) && valgrind -q --error-exitcode=9 --leak-check=full ./$(BIN) run tests/lua/run.lua --out $$d; s=$$?; rm -rf $$d; exit $$s
 	@valgrind -q --error-exitcode=9 --leak-check=full ./$(BIN) -e 'local a = gp.param("a", 1); gp.rbf{}; assert(a == 2)' --set a=2 2>/dev/null
 	@d=$$(mktemp -d) && GPRIOR_QUICK=1 valgrind -q --error-exitcode=9 --leak-check=full ./$(BIN) batch lua/chapter/01_lines_weight_space.lua --seeds 1..2 -j 2 --out $$d >/dev/null 2>&1 && \
 	  valgrind -q --error-exitcode=9 --leak-check=full ./$(BIN) gallery $$d 2>/dev/null; s=$$?; rm -rf $$d; exit $$s

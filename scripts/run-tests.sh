@@ -13,7 +13,8 @@ module=${3:-}
 passed=0
 failed=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+out=$(mktemp -d)   # where the Lua tests' figures and run record go, not the repository's plots/
+trap 'rm -rf "$log" "$out"' EXIT
 
 count() { # $1 = suite name, $2 = exit status; reads the suite's output in $log
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p; s/^[A-Za-z_-]*: \([0-9]*\) passed, [0-9]* failed$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
@@ -50,7 +51,7 @@ echo "== lua"
 if [ ! -x "$bin" ]; then
     missing lua "$bin"
 else
-    "$bin" run tests/lua/run.lua >"$log" 2>&1
+    "$bin" run tests/lua/run.lua --out "$out" >"$log" 2>&1
     rc=$?
     cat "$log"
     count lua "$rc"
