@@ -65,7 +65,7 @@ static gp_code nn_setup(gp_kernel *k, gp_error *err)
             continue;
         for (size_t i = j + 1; i < dim; i++) {
             const double a = S->v[j * dim + i], b = S->v[i * dim + j];
-            if (fabs(a - b) > 1e-10 * scale)
+            if (!gp_sym_pair_ok(a, b, S->v[i * dim + i], sjj))
                 return gp_error_set(err, GP_ERR_ARG,
                                     "nn: Sigma must be symmetric, got Sigma[%zu][%zu] = %.17g but "
                                     "Sigma[%zu][%zu] = %.17g",

@@ -238,3 +238,8 @@ gp_code gp_check_result(const char *fname, const char *what, const double *v, si
                                 fname, what, v[i], i + 1);
     return GP_OK;
 }
+
+int gp_sym_pair_ok(double aij, double aji, double aii, double ajj)
+{
+    return fabs(aij - aji) <= GP_SYM_REL_TOL * sqrt(fabs(aii) * fabs(ajj));
+}

@@ -86,4 +86,12 @@ gp_code gp_matrix_check_finite(const gp_matrix *m, const char *fname, const char
 gp_code gp_check_result(const char *fname, const char *what, const double *v, size_t n,
                         gp_error *err);
 
+/* The one symmetry rule for covariance matrices (a sampled K, a weight
+ * covariance, an nn Sigma): a_ij and a_ji may differ by rounding only,
+ * |a_ij - a_ji| <= GP_SYM_REL_TOL sqrt(|a_ii a_jj|). Relative to the two
+ * variances, so a matrix with variances of very different sizes is judged
+ * entry by entry, not by its largest entry. NaN fails. */
+#define GP_SYM_REL_TOL 1.4901161193847656e-08 /* sqrt(DBL_EPSILON) */
+int gp_sym_pair_ok(double aij, double aji, double aii, double ajj);
+
 #endif

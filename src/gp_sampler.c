@@ -70,9 +70,6 @@
  * caller's MXCSR to them (no ldmxcsr in libopenblas); flushing the matrix
  * works whichever thread computes. */
 
-/* Tolerance of the symmetry check, relative to sqrt(K_ii K_jj). */
-#define SYM_REL_TOL 1.4901161193847656e-08 /* sqrt(DBL_EPSILON) */
-
 const char *gp_factor_method_name(gp_factor_method m)
 {
     switch (m) {
@@ -233,7 +230,7 @@ static int schur_residual(const double *a, size_t n, size_t r, const double *d, 
 }
 
 /* 1 if every entry of K (n x n) is finite and |K_ij - K_ji| <= tol_i tol_j
- * (tol_i = sqrt(SYM_REL_TOL |K_ii|)), else 0. One pass over K in TILE x TILE
+ * (tol_i = sqrt(GP_SYM_REL_TOL |K_ii|)), else 0. One pass over K in TILE x TILE
  * tiles, a lower one with its mirror image. NaN and inf fail the test
  * |a - b| <= t (inf - inf is NaN). */
 static int check_sym_finite(const double *a, size_t n, const double *tol)
@@ -415,7 +412,7 @@ static gp_code factor(gp_matrix *K, double jitter_rel, int trusted, gp_factor *F
                             jitter_rel);
     double *a = K->data;
     /* d: diag K; s: 1 / sqrt(d) (0 for a zero variance), the scaling to C;
-     * symtol: sqrt(SYM_REL_TOL |d|), the symmetry tolerance; sd: sqrt(d),
+     * symtol: sqrt(GP_SYM_REL_TOL |d|), the symmetry tolerance; sd: sqrt(d),
      * kept in F as the scaling back. */
     double *d = malloc(3 * n * sizeof *d), *sd = malloc(n * sizeof *sd);
     if (!d || !sd) {
@@ -428,7 +425,7 @@ static gp_code factor(gp_matrix *K, double jitter_rel, int trusted, gp_factor *F
     for (size_t i = 0; i < n; i++) {
         d[i] = a[i * n + i];
         finite &= isfinite(d[i]);
-        symtol[i] = sqrt(SYM_REL_TOL * fabs(d[i]));
+        symtol[i] = sqrt(GP_SYM_REL_TOL * fabs(d[i]));
     }
     gp_code rc = !trusted || !finite ? check_matrix(K, symtol, err) : GP_OK;
     if (!rc)

@@ -42,13 +42,10 @@ static gp_code checked_cov_init(checked_cov *c, const gp_matrix *A, size_t n, co
     if (bad != (size_t)-1)
         return gp_error_set(err, GP_ERR_ARG, "%s: %s[%zu][%zu] must be finite, got %g", name,
                             what, bad % n + 1, bad / n + 1, A->data[bad]);
-    double scale = 0;
-    for (size_t i = 0; i < n * n; i++)
-        scale = fmax(scale, fabs(A->data[i]));
     for (size_t j = 0; j < n; j++)
         for (size_t i = j + 1; i < n; i++) {
             double a = GP_AT(A, i, j), b = GP_AT(A, j, i);
-            if (fabs(a - b) > 1e-10 * scale)
+            if (!gp_sym_pair_ok(a, b, GP_AT(A, i, i), GP_AT(A, j, j)))
                 return gp_error_set(err, GP_ERR_ARG,
                                     "%s: %s must be symmetric, got %s[%zu][%zu] = %.17g but "
                                     "%s[%zu][%zu] = %.17g",

@@ -470,6 +470,15 @@ static void test_bad_weights(void **state)
     assert_msg(&err, "weights: cov must be symmetric, got cov[2][1] = 0.2");
     assert_null(gp_weights_new(b, NULL, C, 0, &err));
     assert_msg(&err, "cov[2][1] must be finite, got nan");
+    /* symmetry is judged against the two variances, not the largest entry:
+     * a 1e20 variance elsewhere does not excuse cov[3][2] = -cov[2][3] */
+    gp_basis *b2 = gp_basis_polynomial(2, &err);
+    const double scaled[] = {1e20, 0, 0, 0, 1, -0.5, 0, 0.5, 1};
+    gp_matrix *E = square(scaled, 3);
+    assert_null(gp_weights_new(b2, NULL, E, 0, &err));
+    assert_msg(&err, "weights: cov must be symmetric, got cov[3][2] = 0.5 but cov[2][3] = -0.5");
+    gp_matrix_free(E);
+    gp_basis_release(b2);
     assert_null(gp_weights_new(b, NULL, D, 0, &err));
     assert_msg(&err, "cov must be 2 x 2, got 3 x 3");
     assert_null(gp_weights_new(b, NULL, NULL, -1, &err));

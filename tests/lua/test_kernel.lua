@@ -49,6 +49,10 @@ return {
     -- a list or matrix option that cannot be read names the option, not an argument
     t.raises(function() gp.rbf{lengthscale = {1, "a"}} end, "^[^\n]*rbf: bad option 'lengthscale' %(element 2")
     t.raises(function() gp.nn{Sigma = {{1, 0}, {0}}} end, "nn: bad option 'Sigma'")
+    -- symmetry is judged against the two variances, not against a large entry elsewhere
+    t.raises(function() gp.nn{Sigma = {{1e12, 0, 0}, {0, 1, 0.5}, {0, -0.5, 1}}} end,
+             "nn: Sigma must be symmetric, got Sigma%[3%]%[2%] = %-0.5")
+    t.truthy(gp.nn{Sigma = {{1e12, 0, 0}, {0, 1, 0.5}, {0, 0.5 + 1e-12, 1}}}, "rounding-level asymmetry accepted")
   end,
   ["dimension mismatches are errors"] = function(t)
     t.raises(function() gp.rbf{lengthscale = {1, 2}}:gram(gp.linspace(0, 1, 3)) end, "lengthscale")
