@@ -21,6 +21,7 @@
 #define PREDICT_FROM 32     /* first rank at which the give-up is predicted */
 #define PREDICT_BELOW 0.1   /* ... once the largest relative residual is below this */
 #define ACCELERATING 1.25   /* the order of the decay grows by more than this: no prediction */
+#define UNCOVERED 0.5       /* a point whose relative residual is above this is not yet covered */
 
 typedef struct lowrank_work {
     double *s;    /* 1 / sqrt(K_ii), 0 for a zero variance */
@@ -70,6 +71,24 @@ static size_t predicted_rank(const double *hist, size_t m, double tol)
         return SIZE_MAX;
     const double r = (double)m * pow(e / tol, 1.0 / p2);
     return r > (double)(SIZE_MAX / 2) ? SIZE_MAX : (size_t)r;
+}
+
+/* The rank needed just to cover the points, predicted at rank m while the
+ * residual has not started to decay (e(m) >= PREDICT_BELOW), or 0 for "no
+ * prediction". Each pivot so far has brought about the same number of points
+ * below UNCOVERED (the greedy choice fills the largest gap first), so if a
+ * fraction u of the points is still uncovered the cover needs about m / (1 - u)
+ * pivots; the decay that makes the draw exact comes after it. This is what
+ * stops a kernel whose length-scale is short against the domain (OU on
+ * [0, 1000]) long before the rank limit instead of at it. */
+static size_t covering_rank(const double *res, size_t n, size_t m)
+{
+    size_t uncovered = 0;
+    for (size_t i = 0; i < n; i++)
+        uncovered += res[i] > UNCOVERED;
+    if (uncovered == n)
+        return SIZE_MAX;
+    return (size_t)((double)m * (double)n / (double)(n - uncovered));
 }
 
 /* Column p of C into col: k(X, x_p) s_i s_p, flushed like the dense path.
@@ -216,12 +235,16 @@ gp_code gp_lowrank_factor(const gp_kernel *k, const gp_matrix *X, const gp_lowra
             break;
         size_t predicted = 0;
         if (may_give_up && m >= PREDICT_FROM && (m & (m - 1)) == 0)
-            predicted = predicted_rank(w.hist, m, tol);
+            predicted = e < PREDICT_BELOW ? predicted_rank(w.hist, m, tol)
+                                          : covering_rank(w.res, n, m);
         if (m == limit || predicted > limit) {
             snprintf(F->note, sizeof F->note,
                      "the low-rank path stopped at rank %zu: the rank would exceed %zu "
                      "(relative residual still %.3g%s)",
-                     m, limit, e, predicted > limit ? ", decaying too slowly" : "");
+                     m, limit, e,
+                     predicted <= limit   ? ""
+                     : e < PREDICT_BELOW ? ", decaying too slowly"
+                                         : ", covering the points too slowly");
             F->rank = m;
             gp_matrix_free(L);
             free(sd);

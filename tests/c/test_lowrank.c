@@ -249,6 +249,24 @@ static void test_gives_up(void **state)
     assert_non_null(strstr(F.note, "the rank would exceed 200"));
     assert_non_null(strstr(F.note, "decaying too slowly"));
     gp_factor_free(&F);
+    /* a length-scale short against the domain: the pivots cannot even cover
+     * the points within the limit, and that is seen at the first check */
+    gp_matrix_linspace(X, 0, 1000);
+    assert_int_equal(gp_lowrank_factor(k, X, &opt, &F, &err), GP_OK);
+    assert_null(F.L);
+    assert_int_equal(F.rank, 32);
+    assert_non_null(strstr(F.note, "covering the points too slowly"));
+    gp_factor_free(&F);
+    /* ... but a smooth kernel on a domain that 32 pivots do not yet cover,
+     * which a few hundred do, is still factored */
+    gp_kernel *wide_rbf = gp_kernel_rbf(1, &l, 1, &err);
+    gp_matrix_linspace(X, 0, 60);
+    assert_int_equal(gp_lowrank_factor(wide_rbf, X, &opt, &F, &err), GP_OK);
+    assert_non_null(F.L);
+    print_message("rbf on [0, 60]: rank %zu\n", F.rank);
+    assert_true(F.rank > 64 && F.rank < 200);
+    gp_factor_free(&F);
+    gp_kernel_release(wide_rbf);
     /* a limit it can reach: the hard stop */
     gp_matrix_linspace(X, 0, 0.5);
     opt.max_rank = 3;
