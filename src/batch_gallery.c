@@ -251,11 +251,17 @@ static int compare_values(const char *a, const char *b)
     return strcmp(a, b);
 }
 
+static const char *part_of(const g_run *r)
+{
+    return r->rec.part ? r->rec.part : "";
+}
+
+/* By part (the script's folder), script, parameters, seed, folder. */
 static int by_run(const void *pa, const void *pb)
 {
     const g_run *a = pa, *b = pb;
-    int c = strcmp(a->rec.script, b->rec.script);
-    if (c)
+    int c = strcmp(part_of(a), part_of(b));
+    if (c || (c = strcmp(a->rec.script, b->rec.script)))
         return c;
     size_t n = a->rec.nparams < b->rec.nparams ? a->rec.nparams : b->rec.nparams;
     for (size_t i = 0; i < n; i++) {
@@ -308,8 +314,10 @@ static void make_sections(g_gallery *g)
     for (size_t i = 0; i < g->nruns; i++) {
         g_run *r = &g->runs[i];
         r->id = (int)i + 1;
-        if (!g->nsections || strcmp(g->sections[g->nsections - 1].script, r->rec.script) != 0) {
-            g_section s = {r->rec.script, NULL, 0, 0};
+        const g_section *last = g->nsections ? &g->sections[g->nsections - 1] : NULL;
+        if (!last || strcmp(last->script, r->rec.script) != 0 ||
+            strcmp(last->part, part_of(r)) != 0) {
+            g_section s = {part_of(r), r->rec.script, NULL, 0, 0};
             BATCH_PUSH(g->sections, g->nsections, g->sections_cap, s);
         }
         g_section *s = &g->sections[g->nsections - 1];

@@ -513,7 +513,10 @@ static const char css[] =
     "--mute:#9aa3ae;--line:#2a2f37;--link:#58a6ff;--warn:#d29922}}\n"
     "body{margin:0;padding:24px;background:var(--bg);color:var(--fg);"
     "font:15px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif}\n"
-    "h1{margin:0 0 4px;font-size:22px}h2{font-size:19px;margin:28px 0 4px;word-break:break-all}\n"
+    "h1{margin:0 0 4px;font-size:22px}h2{font-size:21px;margin:36px 0 0;padding-bottom:4px;"
+    "border-bottom:1px solid var(--line)}\n"
+    "h3{font-size:19px;margin:28px 0 4px;word-break:break-all}\n"
+    ".toc h2{font-size:15px;margin:10px 0 4px;border:0}\n"
     ".meta,.desc{color:var(--mute);margin:0 0 12px}\n"
     ".toc ol{margin:0 0 8px;padding-left:22px;columns:3 260px}.toc li{break-inside:avoid}\n"
     ".toc .n{color:var(--mute);font-size:13px}.toc .bad{color:var(--fail)}\n"
@@ -550,6 +553,13 @@ static const char css[] =
     ".cell.fail{color:#fff;background:var(--fail)}\n"
     "a{color:var(--link)}\n";
 
+/* 1 if section i starts a part: the scripts of one folder (lua/chapter,
+ * lua/inference) are shown together under its name. */
+static int new_part(const g_gallery *g, size_t i)
+{
+    return i == 0 || strcmp(g->sections[i].part, g->sections[i - 1].part) != 0;
+}
+
 int batch_html_write(FILE *f, const g_gallery *g)
 {
     size_t ok = 0;
@@ -565,9 +575,19 @@ int batch_html_write(FILE *f, const g_gallery *g)
     if (g->unreadable)
         fprintf(f, " &middot; %zu unreadable run record%s left out", g->unreadable,
                 g->unreadable == 1 ? "" : "s");
-    fputs("</p>\n<nav class=\"toc\"><ol>\n", f);
+    fputs("</p>\n<nav class=\"toc\">\n", f);
     for (size_t i = 0; i < g->nsections; i++) {
         const g_section *s = &g->sections[i];
+        if (new_part(g, i)) {
+            if (i)
+                fputs("</ol>\n", f);
+            if (*s->part) {
+                fputs("<h2>", f);
+                put_esc(f, s->part);
+                fputs("</h2>\n", f);
+            }
+            fprintf(f, "<ol start=\"%zu\">\n", i + 1);
+        }
         size_t bad = 0;
         for (size_t k = 0; k < s->n; k++)
             bad += !g_run_ok(s->runs[k]);
@@ -581,9 +601,14 @@ int batch_html_write(FILE *f, const g_gallery *g)
     fputs("</ol></nav>\n</header>\n<main>\n", f);
     for (size_t i = 0; i < g->nsections; i++) {
         const g_section *s = &g->sections[i];
-        fprintf(f, "<section id=\"s%zu\">\n<h2>", i + 1);
+        if (new_part(g, i) && *s->part) {
+            fprintf(f, "<h2 class=\"part\" id=\"p%zu\">", i + 1);
+            put_esc(f, s->part);
+            fputs("</h2>\n", f);
+        }
+        fprintf(f, "<section id=\"s%zu\">\n<h3>", i + 1);
         put_esc(f, s->script);
-        fputs("</h2>\n", f);
+        fputs("</h3>\n", f);
         const char *desc = s->runs[0]->rec.description;
         if (desc && *desc) {
             fputs("<p class=\"desc\">", f);

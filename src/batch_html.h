@@ -35,6 +35,7 @@ typedef struct g_run {
 } g_run;
 
 typedef struct g_section {
+    const char *part;   /* the folder the script came from ("" if the record does not say) */
     const char *script;
     g_run **runs;
     size_t n, cap;

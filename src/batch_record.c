@@ -1,5 +1,6 @@
 /* batch_record.c: write, read and complete run records (format in batch_record.h). */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* realpath */
 
 #include "batch_record.h"
 
@@ -44,8 +45,8 @@ void run_record_add_figure(run_record *r, const char *file)
 
 void run_record_free(run_record *r)
 {
-    char **fields[] = {&r->script, &r->source,  &r->description, &r->command, &r->seed,
-                       &r->status, &r->message, &r->started,     &r->log};
+    char **fields[] = {&r->script, &r->part,    &r->source,  &r->description, &r->command,
+                       &r->seed,   &r->status,  &r->message, &r->started,     &r->log};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         free(*fields[i]);
     for (size_t i = 0; i < r->nparams; i++) {
@@ -100,6 +101,7 @@ int run_record_write(const run_record *r, const char *path, char *err, size_t er
     FILE *f = file.f;
     fputs("gprior-run\t1\n", f);
     put_field(f, "script", r->script);
+    put_field(f, "part", r->part);
     put_field(f, "source", r->source);
     put_field(f, "description", r->description);
     put_field(f, "command", r->command);
@@ -184,6 +186,7 @@ int run_record_read(run_record *r, const char *path, char *err, size_t errlen)
         const char *val = n > 1 ? v[1] : "";
         const char *key = v[0];
         if (strcmp(key, "script") == 0) run_record_set(&r->script, val);
+        else if (strcmp(key, "part") == 0) run_record_set(&r->part, val);
         else if (strcmp(key, "source") == 0) run_record_set(&r->source, val);
         else if (strcmp(key, "description") == 0) run_record_set(&r->description, val);
         else if (strcmp(key, "command") == 0) run_record_set(&r->command, val);
@@ -298,6 +301,19 @@ const char *run_record_status_text(const run_record *r, char *buf, size_t len)
 int run_record_ok(const run_record *r)
 {
     return r->status && strcmp(r->status, "ok") == 0;
+}
+
+char *run_record_part(const char *script_path)
+{
+    char *abs = realpath(script_path, NULL);
+    if (!abs)
+        return NULL;
+    char *slash = strrchr(abs, '/');
+    *slash = '\0'; /* the folder */
+    slash = strrchr(abs, '/');
+    char *part = slash && slash[1] ? batch_strf("%s", slash + 1) : NULL;
+    free(abs);
+    return part;
 }
 
 char *run_record_description(const char *script_path)

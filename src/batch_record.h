@@ -13,6 +13,8 @@
  * Unknown keys are ignored when read (newer writers stay readable). Keys:
  *   gprior-run  1                       format version (first line)
  *   script      NAME                    the script's name (file name without .lua)
+ *   part        NAME                    the folder the script came from (lua/inference/x.lua:
+ *                                       "inference"): the gallery groups runs by it
  *   source      FILE                    the script, relative to the record's folder
  *                                       when copied there, else absolute
  *   description TEXT                    the script's first comment line
@@ -40,7 +42,7 @@ typedef struct run_param {
 } run_param;
 
 typedef struct run_record {
-    char *script, *source, *description, *command, *seed, *status, *message, *started, *log;
+    char *script, *part, *source, *description, *command, *seed, *status, *message, *started, *log;
     int own_folder;
     int exit_code;
     double seconds;
@@ -86,6 +88,11 @@ const char *run_record_status_text(const run_record *r, char *buf, size_t len);
 
 /* 1 if the run ended ok. */
 int run_record_ok(const run_record *r);
+
+/* The name of the folder that holds the script ("inference" for
+ * lua/inference/x.lua, the current folder's for x.lua), malloc'ed, or NULL
+ * when it cannot be resolved. */
+char *run_record_part(const char *script_path);
 
 /* The first comment line of a Lua script (after a #! line), without the
  * leading dashes and spaces; NULL when there is none. malloc'ed. */

@@ -257,6 +257,7 @@ static void fill_record(const host_opts *o, const char *source)
 {
     run_record *r = &run.rec;
     run_record_set(&r->script, run.name);
+    r->part = run_record_part(o->script);
     run_record_set(&r->source, source);
     r->description = run_record_description(o->script);
     r->command = command_text(o);

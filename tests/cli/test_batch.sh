@@ -100,9 +100,9 @@ ok "files keep their order" [ "$order" = "chk,a&b," ]
 html="$od/index.html"
 ok "index.html exists" [ -s "$html" ]
 for n in fig rand fail chk; do
-    has "index.html has a section for $n" "<h2>$n</h2>" "$html"
+    has "index.html has a section for $n" "<h3>$n</h3>" "$html"
 done
-has "index.html escapes a&b" "<h2>a&amp;b</h2>" "$html"
+has "index.html escapes a&b" "<h3>a&amp;b</h3>" "$html"
 ok "index.html has no raw a&b" [ "$(grep -c 'a&b' "$html")" -eq 0 ]
 has "index.html links the escaped log" "href=\"a%26b/a%26b\.log\"" "$html"
 has "index.html escapes check lines" "PASS first &lt;one&gt;: ok" "$html"
@@ -113,6 +113,17 @@ has "index.html shows the description" "One figure: a line\." "$html"
 has "index.html shows the error" "deliberate failure" "$html"
 has "index.html has a table of contents" "<nav class=\"toc\">.*|<li><a href=\"#s1\">" "$html"
 ok "index.html needs nothing external" [ "$(grep -Ec 'https?://|<script' "$html")" -eq 0 ]
+
+# Scripts from two folders: the gallery shows each folder's scripts under its name.
+mkdir -p "$tmp/parts/zeta" "$tmp/parts/alpha"
+printf -- '-- z\nprint(1)\n' > "$tmp/parts/zeta/one.lua"
+printf -- '-- a\nprint(2)\n' > "$tmp/parts/alpha/two.lua"
+"$G" batch "$tmp/parts/zeta" "$tmp/parts/alpha" --out "$tmp/o_parts" > /dev/null 2>&1
+has "the record names the script's folder" "^part	zeta$" "$tmp/o_parts/one/one.run.tsv"
+parts=$(sed -n 's/.*<h2 class="part" id="p[0-9]*">\([a-z]*\)<\/h2>.*/\1/p' "$tmp/o_parts/index.html" | tr '\n' ,)
+ok "the gallery has a heading per folder, in order (got $parts)" [ "$parts" = "alpha,zeta," ]
+has "the table of contents too" "<nav class=\"toc\">" "$tmp/o_parts/index.html"
+ok "each part's scripts under its heading" [ "$(grep -o '<h2 class="part"[^<]*</h2>\|<h3>[a-z]*</h3>' "$tmp/o_parts/index.html" | sed 's/<[^>]*>//g' | tr '\n' ,)" = "alpha,two,zeta,one," ]
 
 # Every link and image of the page resolves inside OUT, also after OUT moved.
 links_resolve() {
@@ -330,12 +341,12 @@ check "a bad sweep file names file:line" 2 "bad_design\.txt:1: bad word 'oops'" 
 
 # ---- the gallery accumulates; stale cards vanish ---------------------------------------------------
 "$G" batch "$tmp/good/chk.lua" --out "$tmp/osw" > /dev/null 2>&1
-has "re-running one script keeps the other cards" "<h2>sweep</h2>" "$tmp/osw/index.html"
-has "... and adds its own" "<h2>chk</h2>" "$tmp/osw/index.html"
+has "re-running one script keeps the other cards" "<h3>sweep</h3>" "$tmp/osw/index.html"
+has "... and adds its own" "<h3>chk</h3>" "$tmp/osw/index.html"
 rm -rf "$tmp/osw/plain"
 "$G" gallery "$tmp/osw" > /dev/null 2>&1
-ok "gprior gallery OUT drops deleted runs" [ "$(grep -c '<h2>plain</h2>' "$tmp/osw/index.html")" -eq 0 ]
-has "gprior gallery OUT keeps the rest" "<h2>sweep</h2>" "$tmp/osw/index.html"
+ok "gprior gallery OUT drops deleted runs" [ "$(grep -c '<h3>plain</h3>' "$tmp/osw/index.html")" -eq 0 ]
+has "gprior gallery OUT keeps the rest" "<h3>sweep</h3>" "$tmp/osw/index.html"
 check "gallery of a missing folder" 2 "cannot open folder" -- "$G" gallery "$tmp/nowhere"
 
 # ---- scale-out: --print-jobs through GNU parallel, --slurm ------------------------------------------
