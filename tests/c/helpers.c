@@ -1,14 +1,17 @@
 /* helpers.c: helpers shared by the cmocka suites (declared in test_util.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <lapacke.h>
 
+#include "gp_plot.h"
 #include "gp_stats.h"
 #include "test_util.h"
 
@@ -271,4 +274,46 @@ gp_matrix *test_wide_points(void)
     for (size_t i = 0; i < 50; i++)
         X->data[i] = i < 4 ? first[i] : 20.0 * (double)(i - 3);
     return X;
+}
+
+/* A small figure: x = (0, 0.1, 1/3), two curves, a band, labelled. */
+gp_figure *test_small_figure(const char *title)
+{
+    gp_error err;
+    gp_matrix *x = gp_matrix_alloc(3, 1), *Y = gp_matrix_alloc(3, 2);
+    x->data[0] = 0, x->data[1] = 0.1, x->data[2] = 1.0 / 3;
+    for (int i = 0; i < 6; i++)
+        Y->data[i] = i * 0.5 - 1;
+    gp_figure_opts o;
+    gp_figure_opts_init(&o);
+    o.title = title;
+    o.panel.xlabel = "x";
+    gp_figure *fig = gp_figure_new(&o, &err);
+    assert_non_null(fig);
+    gp_style s;
+    gp_style_init(&s);
+    s.title = "samples";
+    assert_int_equal(gp_figure_lines(fig, x, Y, &s, &err), GP_OK);
+    assert_int_equal(gp_figure_line(fig, x, x, NULL, &err), GP_OK);
+    gp_matrix_free(x);
+    gp_matrix_free(Y);
+    return fig;
+}
+
+/* Run `gnuplot script` with cwd as working directory; its exit status. */
+int test_gnuplot_in(const char *cwd, const char *script)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (chdir(cwd) != 0)
+            _exit(126);
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        execlp("gnuplot", "gnuplot", script, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

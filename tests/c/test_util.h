@@ -13,6 +13,7 @@
 #include "gp_func.h"
 #include "gp_kernel.h"
 #include "gp_matrix.h"
+#include "gp_plot.h"
 #include "gp_sampler.h"
 
 /* Assert |a - b| <= tol, printing both values on failure. */
@@ -90,5 +91,10 @@ double test_factor_rel_error(const gp_matrix *K, const gp_factor *F);
  * (a new reference), and the 50 points {0, 0.5, 1, 2, 20, 40, ..., 920}. */
 gp_kernel *test_exp_warp(gp_kernel *k);
 gp_matrix *test_wide_points(void);
+
+/* For the figure suites (test_plot*.c): a small figure, x = (0, 0.1, 1/3),
+ * two curves, labelled; and `gnuplot script` run in folder cwd (its exit status). */
+gp_figure *test_small_figure(const char *title);
+int test_gnuplot_in(const char *cwd, const char *script);
 
 #endif
