@@ -103,6 +103,12 @@ gp_code gp_fit_lml_eval(const gp_fit_problem *pb, const double *theta, double *v
  * log p(y | X)). Errors name the parameter: a start outside its bounds, a
  * fitted noise with one variance per observation, bad bounds; and the
  * likelihood's own errors at the start. */
+/* The noise variance a fit starts from when none is given: 1% of the
+ * observations' sample variance (noise well below the signal, the usual first
+ * guess; the restarts spread over the bounds from there), or 1 when the n
+ * values are all equal. */
+double gp_fit_default_noise(const double *y, size_t n);
+
 gp_code gp_fit_lml(const gp_fit_problem *pb, const gp_fit_options *opt, gp_rng *rng,
                    double *values, gp_kernel **fitted, double *noise, gp_fit_result *res,
                    gp_error *err);

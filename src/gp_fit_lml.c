@@ -207,3 +207,14 @@ gp_code gp_fit_lml(const gp_fit_problem *pb, const gp_fit_options *opt, gp_rng *
     free(box);
     return rc;
 }
+
+double gp_fit_default_noise(const double *y, size_t n)
+{
+    double mean = 0.0, ss = 0.0;
+    for (size_t i = 0; i < n; i++)
+        mean += (y[i] - mean) / (double)(i + 1);
+    for (size_t i = 0; i < n; i++)
+        ss += (y[i] - mean) * (y[i] - mean);
+    const double var = n > 1 ? ss / (double)(n - 1) : 0.0;
+    return var > 0.0 && isfinite(var) ? 0.01 * var : 1.0;
+}

@@ -167,7 +167,6 @@ static int l_fit(lua_State *L)
         return lgp_error(L, "fit: option 'y' must be a vector of %zu observations, got %zu x %zu",
                          X->rows, y->rows, y->cols);
     gp_matrix *s2 = lgp_opt_matrix(&o, "noise");
-    const double zero = 0.0;
     if (s2 && s2->rows != 1 && s2->cols != 1)
         return lgp_error(L, "fit: option 'noise' must be a variance or one per observation");
     const lua_Integer restarts = lgp_opt_integer(&o, "restarts", 4);
@@ -191,8 +190,13 @@ static int l_fit(lua_State *L)
         return lgp_error(L, "fit: option 'bounds' must be a table {name = {lower, upper}}");
     gp_fit_param ps[MAX_FIT_PARAMS];
     const char *names[MAX_FIT_PARAMS];
-    const double noise0 = s2 ? s2->data[0] : 0.0;
-    const size_t np = read_params(L, pidx, bidx, kp, nk, noise0, ps, names);
+    /* the noise: as given; else, when fitted, from gp_fit_default_noise; else 0 */
+    const double noise_start = s2 ? s2->data[0] : gp_fit_default_noise(y->data, X->rows);
+    const size_t np = read_params(L, pidx, bidx, kp, nk, noise_start, ps, names);
+    int fit_noise = 0;
+    for (size_t j = 0; j < np; j++)
+        fit_noise |= ps[j].noise;
+    double noise0 = s2 || fit_noise ? noise_start : 0.0;
     if (restarts < 0 || max_evals < 1)
         return lgp_error(L, "fit: restarts must be >= 0 and max_evals >= 1, got %lld and %lld",
                          (long long)restarts, (long long)max_evals);
@@ -204,7 +208,7 @@ static int l_fit(lua_State *L)
            *initial = values + np;
     for (size_t j = 0; j < np; j++)
         initial[j] = ps[j].noise ? noise0 : kp[ps[j].kernel_index].value;
-    gp_fit_problem pb = {k, gp_process_mean(f), X, y->data, s2 ? s2->data : &zero,
+    gp_fit_problem pb = {k, gp_process_mean(f), X, y->data, s2 ? s2->data : &noise0,
                          s2 ? s2->rows * s2->cols : 1, ps, np};
     void **box = lgp_newprocess(L);
     gp_fit_result res;

@@ -37,6 +37,15 @@ return {
     local _, fixed = gp.fit{process = f, X = X, y = y, noise = s2, params = {"rbf.amplitude"}}
     t.eq(fixed.names[1], "rbf.amplitude", "a per-observation noise with other parameters")
   end,
+  ["a fitted noise without a start starts from 1% of the data's variance"] = function(t)
+    local _, fit = gp.fit{process = f, X = X, y = y, seed = 3}
+    local m = y:sum() / 25
+    local var = ((y - m) * (y - m)):sum() / 24
+    t.near(fit.initial.noise, 0.01 * var, 1e-12 * var, "the start")
+    t.truthy(fit.noise > 0 and fit.gradient_norm < 1e-3, "fitted: " .. fit.noise)
+    local _, fixed = gp.fit{process = f, X = X, y = y, params = {"rbf.lengthscale"}, noise = 0.1}
+    t.eq(fixed.noise, 0.1, "a given noise is kept")
+  end,
   ["bad options are named"] = function(t)
     t.raises(function() gp.fit{process = f, X = X, y = y, params = {"rbf.lenghtscale"}} end,
              "no parameter 'rbf.lenghtscale' %(its parameters: rbf.amplitude, rbf.lengthscale, noise%)")
