@@ -272,3 +272,15 @@ gp_matrix *test_wide_points(void)
         X->data[i] = i < 4 ? first[i] : 20.0 * (double)(i - 3);
     return X;
 }
+
+uint64_t test_ulp_dist(double a, double b)
+{
+    int64_t ia, ib;
+    memcpy(&ia, &a, sizeof ia);
+    memcpy(&ib, &b, sizeof ib);
+    if (ia < 0)
+        ia = INT64_MIN - ia;
+    if (ib < 0)
+        ib = INT64_MIN - ib;
+    return ia > ib ? (uint64_t)ia - (uint64_t)ib : (uint64_t)ib - (uint64_t)ia;
+}
