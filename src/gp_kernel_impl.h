@@ -23,6 +23,7 @@
 #include "gp_kernel.h"
 #include "gp_math.h"
 #include "gp_matrix.h"
+#include "gp_parallel.h"
 #include "gp_stack.h"
 #include "gp_vexp.h"
 
@@ -313,18 +314,6 @@ typedef struct gp_kernel_walk {
 void gp_kernel_walk_init(gp_kernel_walk *w, const gp_kernel *k);
 const gp_kernel *gp_kernel_walk_next(gp_kernel_walk *w);
 void gp_kernel_walk_free(gp_kernel_walk *w);
-
-/* Columns j0..j1-1 of some n x m matrix. */
-typedef void (*gp_colfn)(void *ctx, size_t j0, size_t j1);
-
-/* Run fn over the columns 0..m-1 of an n x m matrix (triangular: column j
- * holds j + 1 computed entries; the longest are handed out first), in chunks
- * of chunk columns (0: automatic) shared among openblas_get_num_threads()
- * threads (C11 threads, dynamic scheduling) when there are at least 2^17
- * entries, else in the calling thread. fn must write disjoint columns and
- * must not fail. */
-void gp_kernel_parallel_cols(size_t n, size_t m, int triangular, size_t chunk, gp_colfn fn,
-                             void *ctx);
 
 /* 1 if the len values are all finite: v * 0 is 0 for a finite v and NaN
  * for inf or NaN, summed in eight lanes (adding zeros is exact in any

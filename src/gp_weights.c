@@ -3,6 +3,8 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,8 @@
 #include <cblas.h>
 
 #include "gp_math.h"
+#include "gp_parallel.h"
+#include "gp_verf.h"
 
 /* ---- a checked, factored covariance (S of a model, Sigma of a network) -------- */
 
@@ -367,6 +371,7 @@ struct gp_erfnet {
     size_t J, dim;         /* dim = d + 1 */
     double variance, offset;
     checked_cov Sigma;
+    gp_matrix *B;          /* dim x rank, B B^T = Sigma (gp_factor_expand) */
 };
 
 gp_erfnet *gp_erfnet_new(long long J, const gp_matrix *Sigma, double variance, double offset,
@@ -396,6 +401,13 @@ gp_erfnet *gp_erfnet_new(long long J, const gp_matrix *Sigma, double variance, d
         free(net);
         return NULL;
     }
+    net->B = gp_matrix_alloc(Sigma->rows, net->Sigma.F.rank);
+    if (!net->B || gp_factor_expand(&net->Sigma.F, net->B, err)) {
+        if (!net->B)
+            gp_error_set(err, GP_ERR_NOMEM, "erf_network: out of memory");
+        gp_erfnet_release(net);
+        return NULL;
+    }
     net->J = (size_t)J;
     net->dim = Sigma->rows;
     net->variance = variance;
@@ -407,12 +419,87 @@ void gp_erfnet_release(gp_erfnet *net)
 {
     if (net) {
         checked_cov_free(&net->Sigma);
+        gp_matrix_free(net->B);
         free(net);
     }
 }
 
 size_t gp_erfnet_size(const gp_erfnet *net) { return net->J; }
 size_t gp_erfnet_dim(const gp_erfnet *net) { return net->dim - 1; }
+
+/* erf of each of the len values, in place (vectorised, gp_verf.h). */
+GP_VEC_CLONES static void erf_in_place(double *restrict h, size_t len)
+{
+    GP_VFOR(i, len, h[i] = gp_verf(h[i]););
+}
+
+/* h = sum_k a[k * lda] z_k, z_k = z + k len (r >= 1 terms), vectorised over h. */
+GP_VEC_CLONES static void combine(double *restrict h, const double *restrict a, size_t lda,
+                                  const double *restrict z, size_t r, size_t len)
+{
+    const double a0 = a[0];
+    GP_VFOR(j, len, h[j] = a0 * z[j];);
+    for (size_t k = 1; k < r; k++) {
+        const double ak = a[k * lda], *zk = z + k * len;
+        GP_VFOR(j, len, h[j] += ak * zk[j];);
+    }
+}
+
+/* sum_j h[j] v[j] in eight interleaved partial sums (a fixed order, so the
+ * same bits everywhere; vectorised), added pairwise at the end. */
+GP_VEC_CLONES static double dot8(const double *restrict h, const double *restrict v, size_t len)
+{
+    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t b = 0;
+    for (; b + 8 <= len; b += 8)
+        for (size_t u = 0; u < 8; u++)
+            acc[u] += h[b + u] * v[b + u];
+    for (size_t u = 0; b + u < len; u++)
+        acc[u] += h[b + u] * v[b + u];
+    return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
+}
+
+/* What the workers of gp_erfnet_sample share. */
+typedef struct erfnet_job {
+    size_t n, r, J;
+    const double *A;     /* n x r: [1 X] B, B (d+1) x r with B B^T = Sigma */
+    gp_matrix *F;
+    uint64_t seed;       /* network s draws from gp_rng_seed(seed + s) */
+    double vsd, bsd;
+    atomic_int failed;   /* out of memory in a worker */
+} erfnet_job;
+
+/* Networks j0..j1-1 into columns j0..j1-1 of F, each from its own generator:
+ * u_i = B z_i (z_i standard normal in R^r, so u_i ~ N(0, Sigma)), the
+ * pre-activations u_i . (1, x) = ([1 X] B z_i)_x computed as H^T = Z A^T
+ * (J x n; Z is J x r, row i = z_i), erf, then f = b + vsd H v. No BLAS call:
+ * OpenBLAS's own threads would contend with these. */
+static void erfnet_cols(void *ctx, size_t j0, size_t j1)
+{
+    erfnet_job *jb = ctx;
+    const size_t n = jb->n, r = jb->r, J = jb->J;
+    double *Z = malloc(r * J * sizeof *Z), *H = malloc(n * J * sizeof *H);
+    double *v = malloc(J * sizeof *v);
+    int failed = !Z || !H || !v;
+    for (size_t s = j0; !failed && s < j1; s++) {
+        gp_rng rng;
+        gp_rng_seed(&rng, jb->seed + s);
+        gp_rng_normals(&rng, Z, r * J);
+        gp_rng_normals(&rng, v, J);
+        const double b = jb->bsd * gp_rng_normal(&rng);
+        for (size_t i = 0; i < n; i++)
+            combine(H + i * J, jb->A + i, n, Z, r, J);
+        erf_in_place(H, n * J);
+        double *f = jb->F->data + s * n;
+        for (size_t i = 0; i < n; i++)
+            f[i] = b + jb->vsd * dot8(H + i * J, v, J);
+    }
+    if (failed)
+        atomic_store_explicit(&jb->failed, 1, memory_order_relaxed);
+    free(v);
+    free(H);
+    free(Z);
+}
 
 gp_code gp_erfnet_sample(const gp_erfnet *net, const gp_matrix *X, gp_rng *rng, gp_matrix *F,
                          gp_error *err)
@@ -438,39 +525,43 @@ gp_code gp_erfnet_sample(const gp_erfnet *net, const gp_matrix *X, gp_rng *rng, 
     gp_code rc = check_blas_size("erf_network", n, J, err);
     if (rc)
         return rc;
-    gp_matrix *Xt = gp_matrix_alloc(n, D);  /* [1 X] */
-    gp_matrix *Ut = gp_matrix_alloc(D, J);  /* columns u_i */
-    gp_matrix *H = gp_matrix_alloc(n, J);   /* pre-activations, then erf */
-    double *v = malloc(J * sizeof *v);
-    if (!Xt || !Ut || !H || !v)
+    if (n > SIZE_MAX / sizeof(double) / J || net->dim > SIZE_MAX / sizeof(double) / J)
+        return gp_error_set(err, GP_ERR_DIM, "erf_network: %zu points x J = %zu is too large",
+                            n, J);
+    const gp_matrix *B = net->B;
+    const size_t r = B->cols;
+    if (r == 0) { /* Sigma = 0: every pre-activation is 0, erf(0) = 0, f = b */
+        for (size_t s = 0; s < F->cols; s++) {
+            const double b = sqrt(net->offset) * gp_rng_normal(rng);
+            for (size_t i = 0; i < n; i++)
+                F->data[s * n + i] = b;
+        }
+        return GP_OK;
+    }
+    gp_matrix *A = gp_matrix_alloc(n, r); /* [1 X] B */
+    if (!A)
+        return gp_error_set(err, GP_ERR_NOMEM, "erf_network: out of memory (%zu points)", n);
+    for (size_t k = 0; k < r; k++)
+        for (size_t i = 0; i < n; i++) {
+            double a = GP_AT(B, 0, k);
+            for (size_t c = 1; c < D; c++)
+                a += GP_AT(X, i, c - 1) * GP_AT(B, c, k);
+            GP_AT(A, i, k) = a;
+        }
+    erfnet_job jb = {.n = n,
+                     .r = r,
+                     .J = J,
+                     .A = A->data,
+                     .F = F,
+                     .seed = gp_rng_next(rng),
+                     .vsd = sqrt(net->variance / (double)J),
+                     .bsd = sqrt(net->offset)};
+    atomic_init(&jb.failed, 0);
+    gp_kernel_parallel_cols(n * J, F->cols, 0, 0, erfnet_cols, &jb);
+    if (atomic_load(&jb.failed))
         rc = gp_error_set(err, GP_ERR_NOMEM, "erf_network: out of memory (%zu points, J = %zu)",
                           n, J);
-    if (!rc) {
-        for (size_t i = 0; i < n; i++)
-            Xt->data[i] = 1.0;
-        memcpy(Xt->data + n, X->data, n * (D - 1) * sizeof(double));
-    }
-    double vsd = sqrt(net->variance / (double)J), bsd = sqrt(net->offset);
-    for (size_t s = 0; !rc && s < F->cols; s++) {
-        rc = gp_mvn_draw(&net->Sigma.F, NULL, rng, Ut, err);
-        if (rc)
-            break;
-        gp_rng_normals(rng, v, J);
-        double b = bsd * gp_rng_normal(rng);
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)J, (int)D, 1.0,
-                    Xt->data, (int)n, Ut->data, (int)D, 0.0, H->data, (int)n);
-        for (size_t i = 0; i < n * J; i++)
-            H->data[i] = erf(H->data[i]);
-        double *f = F->data + s * n;
-        for (size_t i = 0; i < n; i++)
-            f[i] = b;
-        cblas_dgemv(CblasColMajor, CblasNoTrans, (int)n, (int)J, vsd, H->data, (int)n, v, 1, 1.0,
-                    f, 1);
-    }
-    free(v);
-    gp_matrix_free(H);
-    gp_matrix_free(Ut);
-    gp_matrix_free(Xt);
+    gp_matrix_free(A);
     return rc;
 }
 

@@ -105,9 +105,13 @@ size_t gp_erfnet_size(const gp_erfnet *net); /* J */
 size_t gp_erfnet_dim(const gp_erfnet *net);  /* d (Sigma is (d+1) x (d+1)) */
 
 /* F (n x ns, preallocated): column s is a fresh network evaluated at the rows
- * of X (n x d). Per network, from rng in this order: U^T = L_Sigma Z
+ * of X (n x d). One 64-bit output of rng is taken as a seed; network s draws
+ * from its own generator gp_rng_seed(seed + s), in this order: U^T = L_Sigma Z
  * ((d+1) x J, gp_mvn_draw), then the J normals of v, then the normal of b.
- * Pre-activations [1 X] U^T with one dgemm, erf, then b + H v (dgemv). */
+ * Pre-activations [1 X] U^T with one dgemm, erf (gp_verf), then b + H v
+ * (dgemv). The networks are shared among threads (gp_parallel.h); each
+ * column depends only on the seed and s, so F is the same bits whatever the
+ * thread count. */
 gp_code gp_erfnet_sample(const gp_erfnet *net, const gp_matrix *X, gp_rng *rng, gp_matrix *F,
                          gp_error *err);
 

@@ -410,14 +410,51 @@ static int evaluate(lua_State *L, const gp_kernel *k, const gp_matrix *X, const 
     return rc ? lgp_raise(L, &err) : 1;
 }
 
-/* k:gram(X [, Y]): the matrix k(X, Y) (Y = X if absent); k:diag(X): the
- * vector k(x_i, x_i). */
+/* 1 if the value at idx is an options table: a table with a key that is
+ * not 1 (a matrix literal {1, 2} or {{1, 2}} always has [1]; {} is an empty
+ * matrix, not options). */
+static int is_options(lua_State *L, int idx)
+{
+    if (lua_type(L, idx) != LUA_TTABLE || lua_rawgeti(L, idx, 1) != LUA_TNIL) {
+        lua_pop(L, lua_type(L, idx) == LUA_TTABLE ? 1 : 0);
+        return 0;
+    }
+    lua_pop(L, 1);
+    lua_pushnil(L);
+    if (!lua_next(L, idx))
+        return 0;
+    lua_pop(L, 2);
+    return 1;
+}
+
+/* k:gram(X [, Y] [, {out = M}]): the matrix k(X, Y) (Y = X if absent); with
+ * out, written into the existing matrix M (n x m, not X or Y), which is
+ * returned: no new n x m block, whose pages the first write would fault in.
+ * k:diag(X): the vector k(x_i, x_i). */
 static int k_gram(lua_State *L)
 {
+    static const char *const known[] = {"out", NULL};
+    const gp_kernel *k = lgp_checkkernel(L, 1);
+    const int top = lua_gettop(L), optarg = top >= 3 && is_options(L, top) ? top : 0;
     const gp_matrix *X = lgp_checkmatrix(L, 2);
-    const gp_matrix *Y = lua_isnoneornil(L, 3) ? NULL : lgp_checkmatrix(L, 3);
-    return evaluate(L, lgp_checkkernel(L, 1), X, Y,
-                    lgp_pushmatrix(L, X->rows, Y ? Y->rows : X->rows), 0);
+    const gp_matrix *Y = optarg == 3 || lua_isnoneornil(L, 3) ? NULL : lgp_checkmatrix(L, 3);
+    const size_t m = Y ? Y->rows : X->rows;
+    lgp_options o;
+    lgp_options_open(&o, L, optarg ? optarg : top + 1, "gram", known);
+    if (!lgp_opt_has(&o, "out"))
+        return evaluate(L, k, X, Y, lgp_pushmatrix(L, X->rows, m), 0);
+    lua_getfield(L, optarg, "out");
+    gp_matrix *out = lgp_testmatrix(L, -1);
+    if (!out)
+        return lgp_error(L, "gram: bad option 'out' (matrix expected, got %s)",
+                         luaL_typename(L, -1));
+    if (out->rows != X->rows || out->cols != m)
+        return lgp_error(L, "gram: option 'out' is %zu x %zu, expected %zu x %zu (the points of "
+                         "X by those of %s)", out->rows, out->cols, X->rows, m, Y ? "Y" : "X");
+    if (out == X || out == Y)
+        return lgp_error(L, "gram: option 'out' must be a matrix other than the input %s",
+                         out == X ? "X" : "Y");
+    return evaluate(L, k, X, Y, out, 0);
 }
 
 static int k_diag(lua_State *L)

@@ -24,6 +24,10 @@
             fail_msg("%s = %.17g, expected %s = %.17g (tol %.3g)", #a, a_, #b, b_, t_);           \
     } while (0)
 
+/* Distance in representable doubles between a and b (0 if equal; -0 and +0
+ * are 0 apart). */
+uint64_t test_ulp_dist(double a, double b);
+
 /* K = k(X, Y) (Y NULL: Y = X), failing the test with the core's message on error. */
 gp_matrix *test_gram(const gp_kernel *k, const gp_matrix *X, const gp_matrix *Y);
 

@@ -16,6 +16,8 @@
 
 #include "test_util.h"
 
+#include <cblas.h>
+
 #include "gp_weights.h"
 
 #define PI 3.14159265358979323846
@@ -419,6 +421,69 @@ static void test_erf_network_J100(void **state)
     erf_moments(100, 20000, 12);
 }
 
+/* Each network draws from its own substream of the seed: the same bits with
+ * 1 or 4 threads (above the threading threshold), and network s of a
+ * 40-network draw is the same as network s of a 50-network draw; the
+ * caller's generator moves on by one output whatever the count. */
+static void test_erf_network_threads(void **state)
+{
+    (void)state;
+    gp_error err;
+    const int saved = openblas_get_num_threads();
+    gp_matrix *Sigma = square(SIG, 2);
+    gp_erfnet *net = gp_erfnet_new(1000, Sigma, 1.0, 0.3, &err);
+    assert_non_null(net);
+    const double x[] = {-2.0, 0.1, 0.7, 3.0};
+    gp_matrix *X = column(x, 4), *F1 = gp_matrix_alloc(4, 50), *F4 = gp_matrix_alloc(4, 50);
+    gp_matrix *F40 = gp_matrix_alloc(4, 40);
+    gp_rng r1, r4, r40;
+    gp_rng_seed(&r1, 5);
+    gp_rng_seed(&r4, 5);
+    gp_rng_seed(&r40, 5);
+    openblas_set_num_threads(1);
+    assert_int_equal(gp_erfnet_sample(net, X, &r1, F1, &err), GP_OK);
+    openblas_set_num_threads(4);
+    assert_int_equal(gp_erfnet_sample(net, X, &r4, F4, &err), GP_OK);
+    assert_int_equal(gp_erfnet_sample(net, X, &r40, F40, &err), GP_OK);
+    openblas_set_num_threads(saved);
+    assert_memory_equal(F1->data, F4->data, 4 * 50 * sizeof(double));
+    assert_memory_equal(F1->data, F40->data, 4 * 40 * sizeof(double));
+    const uint64_t n1 = gp_rng_next(&r1), n4 = gp_rng_next(&r4), n40 = gp_rng_next(&r40);
+    assert_true(n1 == n4 && n4 == n40);
+    gp_matrix_free(F40);
+    gp_matrix_free(F4);
+    gp_matrix_free(F1);
+    gp_matrix_free(X);
+    gp_erfnet_release(net);
+    gp_matrix_free(Sigma);
+}
+
+/* Sigma = 0: every pre-activation is 0, so f = b ~ N(0, offset) at every x. */
+static void test_erf_network_zero_sigma(void **state)
+{
+    (void)state;
+    gp_error err;
+    const double zero[] = {0, 0, 0, 0};
+    gp_matrix *Sigma = square(zero, 2);
+    gp_erfnet *net = gp_erfnet_new(7, Sigma, 1.0, 4.0, &err);
+    assert_non_null(net);
+    const double x[] = {-1.0, 2.0};
+    gp_matrix *X = column(x, 2), *F = gp_matrix_alloc(2, 20000);
+    gp_rng rng;
+    gp_rng_seed(&rng, 9);
+    assert_int_equal(gp_erfnet_sample(net, X, &rng, F, &err), GP_OK);
+    double m2 = 0;
+    for (size_t s = 0; s < 20000; s++) {
+        assert_true(GP_AT(F, 0, s) == GP_AT(F, 1, s));
+        m2 += GP_AT(F, 0, s) * GP_AT(F, 0, s) / 20000.0;
+    }
+    assert_close(m2, 4.0, 5 * 4.0 * sqrt(2.0 / 20000)); /* var of s^2: 2 sigma^4 */
+    gp_matrix_free(F);
+    gp_matrix_free(X);
+    gp_erfnet_release(net);
+    gp_matrix_free(Sigma);
+}
+
 /* Excess kurtosis of f(x): a sum of J i.i.d. terms, so it falls like 1/J. */
 static double erf_kurtosis(size_t J, size_t N)
 {
@@ -579,6 +644,8 @@ int main(void)
         cmocka_unit_test(test_reproducible_and_describe),
         cmocka_unit_test(test_erf_network_J1),
         cmocka_unit_test(test_erf_network_J100),
+        cmocka_unit_test(test_erf_network_threads),
+        cmocka_unit_test(test_erf_network_zero_sigma),
         cmocka_unit_test(test_erf_network_gaussianity),
         cmocka_unit_test(test_bad_weights),
         cmocka_unit_test(test_bad_erf_network),

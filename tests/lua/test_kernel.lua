@@ -35,6 +35,27 @@ return {
     local C = gp.rbf{}:gram(x, gp.linspace(0, 1, 3))
     t.eq(C:cols(), 3, "cross-covariance cols")
   end,
+  ["gram writes into an existing matrix with {out = M}"] = function(t)
+    local k, x, y = gp.rbf{lengthscale = 0.4} + gp.linear{}, gp.linspace(0, 1, 6), gp.linspace(-1, 2, 4)
+    local M = gp.matrix(6, 6)
+    t.truthy(rawequal(k:gram(x, {out = M}), M), "returns M itself")
+    local C = gp.matrix(6, 4)
+    k:gram(x, y, {out = C})
+    local K, Kxy = k:gram(x), k:gram(x, y)
+    for i = 1, 6 do
+      for j = 1, 6 do t.eq(M:get(i, j), K:get(i, j), "K entry") end
+      for j = 1, 4 do t.eq(C:get(i, j), Kxy:get(i, j), "k(x, y) entry") end
+    end
+    k:gram(y, {out = gp.matrix(4, 4)}) -- reused with other points: fully overwritten
+    t.raises(function() k:gram(x, {out = gp.matrix(6, 5)}) end,
+             "gram: option 'out' is 6 x 5, expected 6 x 6")
+    t.raises(function() k:gram(x, y, {out = M}) end, "option 'out' is 6 x 6, expected 6 x 4")
+    t.raises(function() k:gram(x, {out = {1, 2}}) end, "bad option 'out' %(matrix expected, got table%)")
+    t.raises(function() k:gram(x, {out = 3}) end, "bad option 'out' %(matrix expected, got number%)")
+    t.raises(function() k:gram(x, {outt = M}) end, "unknown option 'outt'")
+    local sq = gp.matrix(3, 3)
+    t.raises(function() gp.rbf{}:gram(sq, {out = sq}) end, "other than the input X")
+  end,
   ["bad parameters name the parameter and value"] = function(t)
     t.raises(function() gp.rbf{lengthscale = -1} end, "lengthscale.*%-1")
     t.raises(function() gp.rbf{lengthscale = 0 / 0} end, "lengthscale")
