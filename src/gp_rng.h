@@ -1,8 +1,9 @@
 /* gp_rng.h: the one random generator of gprior.
  *
  * xoshiro256** (Blackman & Vigna 2018), state seeded from a 64-bit seed by
- * splitmix64. Standard normals by the Marsaglia polar method, pairs consumed
- * in order. Same seed, same bits, on every machine with IEEE doubles. */
+ * splitmix64. Standard normals by the ziggurat method (Marsaglia & Tsang
+ * 2000, 256 layers; gp_rng.c gives the stream layout). Same seed, same bits,
+ * on every machine with IEEE doubles. Thread-safe for distinct generators. */
 #ifndef GP_RNG_H
 #define GP_RNG_H
 
@@ -11,8 +12,6 @@
 
 typedef struct gp_rng {
     uint64_t s[4];
-    double spare;   /* second normal of the last polar pair */
-    int has_spare;
 } gp_rng;
 
 void gp_rng_seed(gp_rng *rng, uint64_t seed);

@@ -44,9 +44,11 @@ for _, width in ipairs{1, 4} do
   c:moments(string.format("one hidden layer, width %d: the covariance is the NNGP's", width),
             net1:sample(pts, {n = N, seed = width}), gp.matrix(3, 1), net1:kernel():gram(pts))
 end
+-- The rejection keeps its 20000 draws in quick mode too: its z grows like
+-- sqrt(draws) (about 17 here), and a tenth of them would leave it near 5.
 local narrow = gp.mlp_network{depth = depth, width = 2, weight_var = sw, bias_var = sb}
 c:rejects("three hidden layers, width 2: the covariance is NOT the NNGP's",
-          narrow:sample(pts, {n = N, seed = 3}), gp.matrix(3, 1), nngp:gram(pts))
+          narrow:sample(pts, {n = 20000, seed = 3}), gp.matrix(3, 1), nngp:gram(pts))
 
 -- ---- the covariance error against the width ------------------------------------------
 -- Cov(f(-1), f(1)) of depth-3 networks from M networks each (the readout
