@@ -13,6 +13,7 @@
 
 #include "gp_kernel_impl.h"
 #include "gp_sampler.h"
+#include "gp_verf.h"
 
 #define MLP_MAX_WIDTH 1000000
 
@@ -131,11 +132,18 @@ static gp_code layer(const gp_matrix *H, double sw2, double sb2, gp_rng *rng, gp
     return rc;
 }
 
+/* phi(Z) in place: ReLU (act 0) or erf, each a loop the compiler vectorises
+ * (fmax is a libm call, glibc's erf is scalar: gp_verf.h). */
 static void activate(int act, gp_matrix *Z)
 {
     const size_t len = Z->rows * Z->cols;
-    for (size_t t = 0; t < len; t++)
-        Z->data[t] = act == 0 ? fmax(Z->data[t], 0.0) : erf(Z->data[t]);
+    double *z = Z->data;
+    if (act == 0)
+        for (size_t t = 0; t < len; t++)
+            z[t] = z[t] > 0.0 ? z[t] : 0.0;
+    else
+        for (size_t t = 0; t < len; t++)
+            z[t] = gp_verf(z[t]);
 }
 
 /* Buffers for one network at n points. */
