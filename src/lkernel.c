@@ -357,8 +357,8 @@ static const gp_kernel_param *check_param(lua_State *L, int idx, const gp_kernel
 static int k_grad(lua_State *L)
 {
     gp_kernel *k = lgp_checkkernel(L, 1);
-    const gp_matrix *X = lgp_checkmatrix(L, 3);
-    const gp_matrix *Y = lua_isnoneornil(L, 4) ? NULL : lgp_checkmatrix(L, 4);
+    const gp_matrix *X = lgp_checkpoints(L, 3);
+    const gp_matrix *Y = lua_isnoneornil(L, 4) ? NULL : lgp_checkpoints(L, 4);
     size_t n;
     gp_kernel_param *ps = push_params(L, k, &n);
     const gp_kernel_param *p = check_param(L, 2, ps, n, "grad");
@@ -436,8 +436,8 @@ static int k_gram(lua_State *L)
     static const char *const known[] = {"out", NULL};
     const gp_kernel *k = lgp_checkkernel(L, 1);
     const int top = lua_gettop(L), optarg = top >= 3 && is_options(L, top) ? top : 0;
-    const gp_matrix *X = lgp_checkmatrix(L, 2);
-    const gp_matrix *Y = optarg == 3 || lua_isnoneornil(L, 3) ? NULL : lgp_checkmatrix(L, 3);
+    const gp_matrix *X = lgp_checkpoints(L, 2);
+    const gp_matrix *Y = optarg == 3 || lua_isnoneornil(L, 3) ? NULL : lgp_checkpoints(L, 3);
     const size_t m = Y ? Y->rows : X->rows;
     lgp_options o;
     lgp_options_open(&o, L, optarg ? optarg : top + 1, "gram", known);
@@ -459,7 +459,7 @@ static int k_gram(lua_State *L)
 
 static int k_diag(lua_State *L)
 {
-    const gp_matrix *X = lgp_checkmatrix(L, 2);
+    const gp_matrix *X = lgp_checkpoints(L, 2);
     return evaluate(L, lgp_checkkernel(L, 1), X, NULL, lgp_pushmatrix(L, X->rows, 1), 1);
 }
 

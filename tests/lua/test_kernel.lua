@@ -77,7 +77,11 @@ return {
   end,
   ["dimension mismatches are errors"] = function(t)
     t.raises(function() gp.rbf{lengthscale = {1, 2}}:gram(gp.linspace(0, 1, 3)) end, "lengthscale")
-    t.raises(function() gp.rbf{}:gram(gp.linspace(0, 1, 3), gp.matrix{{1, 2}}) end, "dimension")
+    t.raises(function() gp.rbf{}:gram(gp.linspace(0, 1, 3), gp.points{{1, 2}}) end, "dimension")
+    -- a row of numbers is refused as points, by the same rule as the processes'
+    t.raises(function() gp.rbf{}:gram(gp.matrix{{1, 2, 3}}) end, "this is a 1 x 3 row")
+    t.raises(function() gp.rbf{}:diag(gp.matrix{{1, 2, 3}}) end, "this is a 1 x 3 row")
+    t.raises(function() gp.rbf{}:grad("rbf.lengthscale", gp.matrix{{1, 2}}) end, "this is a 1 x 2 row")
     t.raises(function() gp.brownian{}:gram(gp.linspace(-1, 1, 3)) end, "brownian: inputs must be >= 0.*%-1")
     t.raises(function() gp.rbf{}:gram(gp.matrix{0, 0 / 0}) end, "finite")
   end,
@@ -152,7 +156,7 @@ return {
     t.raises(function() (gp.constant(1e300) * gp.constant(1e300))(0, 0) end, "product: .* is inf")
     t.raises(function() gp.linear{}:gram(gp.matrix{1, 1e200}) end, "linear: entry %(2, 2%)")
     t.raises(function() gp.brownian{variance = 1e300}:diag(gp.matrix{1e300}) end, "brownian: the variance")
-    t.raises(function() gp.linear{}:gram(gp.matrix{{1e200, 1e200}}, gp.matrix{{1e200, -1e200}}) end,
+    t.raises(function() gp.linear{}:gram(gp.points{{1e200, 1e200}}, gp.points{{1e200, -1e200}}) end,
       "linear: entry %(1, 1%).* is %-?nan")
   end,
   ["100 000-deep sums and products are evaluated and printed without recursion"] = function(t)
