@@ -54,7 +54,7 @@ static gp_mlp *draw_args(lua_State *L, const char *fname, int need_n, gp_matrix 
 {
     static const char *const known[] = {LGP_DRAW_OPTIONS, NULL};
     gp_mlp *net = check_mlp(L, 1);
-    *X = lgp_checkmatrix(L, 2);
+    *X = lgp_checkpoints(L, 2);
     lgp_options_open(o, L, 3, fname, known);
     if (need_n)
         lgp_opt_require(o, "n", "the number of networks");

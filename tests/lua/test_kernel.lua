@@ -82,6 +82,8 @@ return {
     t.raises(function() gp.rbf{}:gram(gp.matrix{{1, 2, 3}}) end, "this is a 1 x 3 row")
     t.raises(function() gp.rbf{}:diag(gp.matrix{{1, 2, 3}}) end, "this is a 1 x 3 row")
     t.raises(function() gp.rbf{}:grad("rbf.lengthscale", gp.matrix{{1, 2}}) end, "this is a 1 x 2 row")
+    t.raises(function() gp.mlp_network{depth = 1, width = 3}:sample(gp.matrix{{1, 2}}, {n = 2}) end,
+             "this is a 1 x 2 row")
     t.raises(function() gp.brownian{}:gram(gp.linspace(-1, 1, 3)) end, "brownian: inputs must be >= 0.*%-1")
     t.raises(function() gp.rbf{}:gram(gp.matrix{0, 0 / 0}) end, "finite")
   end,
