@@ -1,4 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise */
 #include "gp_matrix.h"
 
 #include <math.h>
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 
@@ -83,8 +85,33 @@ static gp_matrix *set_header(void *block, size_t rows, size_t cols)
     return m;
 }
 
+
+/* Blocks from this size on ask for transparent huge pages (2 MB). */
+#define HUGE_PAGE ((size_t)2 << 20)
+#define HUGE_FROM ((size_t)16 << 20)
+
+/* Ask the kernel to back the 2 MB-aligned part of a fresh, untouched block
+ * with huge pages: its first touch then costs one fault per 2 MB instead of
+ * one per 4 KB (a 4000 x 4000 Gram took 31 250 faults, more time than its
+ * kernel evaluations). Advice only: nothing changes where THP is off. */
+static void advise_huge(void *block, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    uintptr_t start = ((uintptr_t)block + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+    uintptr_t end = ((uintptr_t)block + bytes) & ~(uintptr_t)(HUGE_PAGE - 1);
+    if (end > start)
+        (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+    (void)block;
+    (void)bytes;
+#endif
+}
+
 gp_matrix *gp_matrix_init(void *block, size_t rows, size_t cols)
 {
+    const size_t bytes = gp_matrix_bytes(rows, cols);
+    if (bytes >= HUGE_FROM) /* a fresh block (Lua's userdata): before the memset touches it */
+        advise_huge(block, bytes);
     gp_matrix *m = set_header(block, rows, cols);
     memset(m->data, 0, rows * cols * sizeof(double));
     return m;
@@ -96,7 +123,10 @@ gp_matrix *gp_matrix_alloc(size_t rows, size_t cols)
      * over an n x n matrix that is about to be overwritten. */
     if (gp_matrix_check_size(rows, cols, NULL))
         return NULL;
-    void *block = calloc(1, gp_matrix_bytes(rows, cols));
+    const size_t bytes = gp_matrix_bytes(rows, cols);
+    void *block = calloc(1, bytes);
+    if (block && bytes >= HUGE_FROM)
+        advise_huge(block, bytes);
     return block ? set_header(block, rows, cols) : NULL;
 }
 
