@@ -109,9 +109,6 @@ static void advise_huge(void *block, size_t bytes)
 
 gp_matrix *gp_matrix_init(void *block, size_t rows, size_t cols)
 {
-    const size_t bytes = gp_matrix_bytes(rows, cols);
-    if (bytes >= HUGE_FROM) /* a fresh block (Lua's userdata): before the memset touches it */
-        advise_huge(block, bytes);
     gp_matrix *m = set_header(block, rows, cols);
     memset(m->data, 0, rows * cols * sizeof(double));
     return m;
