@@ -7,18 +7,6 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-# ok NAME COMMAND...: the command (a test) succeeds.
-ok() {
-    name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        printf 'FAIL %s\n' "$name"
-    fi
-}
-
 check "help" 0 "gprior run SCRIPT" -- "$G" --help
 check "version" 0 "^gprior [0-9]+\.[0-9]+\.[0-9]+ \(Lua 5\.4" -- "$G" --version
 check "unknown flag" 2 "unknown option '--frobnicate'" -- "$G" run x.lua --frobnicate

@@ -6,17 +6,6 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-ok() {
-    name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        printf 'FAIL %s\n' "$name"
-    fi
-}
-
 if [ -z "${GPRIOR_MODULE:-}" ] || [ ! -f Makefile ]; then
     echo "skip: install test (sanitizer build, or not run from the source folder)"
     finish install
