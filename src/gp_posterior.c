@@ -14,8 +14,7 @@
 #include "gp_process_impl.h"
 
 
-/* Doubles per block of query points x active observations (32 MB). */
-#define BLOCK_DOUBLES ((size_t)1 << 22)
+size_t gp_posterior_block_doubles = (size_t)1 << 22; /* 32 MB */
 
 static gp_code nomem(const char *fname, gp_error *err)
 {
@@ -406,10 +405,11 @@ size_t gp_posterior_describe(const gp_posterior *p, char *buf, size_t cap)
 
 /* ---- moments --------------------------------------------------------------------------- */
 
-/* Query points per block: blocks of b x r doubles stay near BLOCK_DOUBLES. */
+/* Query points per block: blocks of b x r doubles stay near
+ * gp_posterior_block_doubles. */
 static size_t block_rows(const gp_posterior *p, size_t m)
 {
-    size_t b = p->r ? BLOCK_DOUBLES / p->r : m;
+    size_t b = p->r ? gp_posterior_block_doubles / p->r : m;
     b = b ? b : 1;
     return b < m ? b : m;
 }

@@ -33,6 +33,10 @@ struct gp_posterior {
     double noise_min, noise_max;
 };
 
+/* Doubles per block of query points x active observations (1 << 22, 32 MB);
+ * the tests lower it to cross block boundaries on small problems. */
+extern size_t gp_posterior_block_doubles;
+
 /* Call fn(ctx, i0, Kq, err) for the rows of X in blocks (p->r > 0):
  * Kq = Cov(prior(X[i0 .. i0 + Kq->rows - 1]), prior(X_I)), which fn may
  * overwrite; the first error stops the walk. */
