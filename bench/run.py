@@ -426,7 +426,10 @@ def draw_plot(times, floor_core):
         if pts:
             args.append("%s|%s|%s|%s" % (label, color, ",".join(str(n) for n, _ in pts),
                                          ",".join("%.9g" % t for _, t in pts)))
-    run([GPRIOR, "run", "bench/plot.lua", "--", "./%s/time_vs_n.png" % OUT_DIR] + args)
+    # its run record goes to a temporary --out, not into the gallery folder plots/
+    with tempfile.TemporaryDirectory() as scratch:
+        run([GPRIOR, "run", "bench/plot.lua", "--out", scratch, "--",
+             os.path.join(ROOT, OUT_DIR, "time_vs_n.png")] + args)
 
 
 def main():
